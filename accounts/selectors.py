@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership, Organisation, User
+
+
+def user_organisations(*, user: User) -> QuerySet[Organisation]:
+    """Organisations the user is an approved member of."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.APPROVED
+    )
+
+
+def user_is_verified_staff(*, user: User) -> bool:
+    """True when the user belongs to at least one verified organisation."""
+    if not user.is_authenticated:
+        return False
+    return user_organisations(user=user).filter(verified=True).exists()
+
+
+def user_can_see_sensitive(*, user: User) -> bool:
+    """Sensitive categories are for coordinators and staff of verified organisations only."""
+    if not user.is_authenticated:
+        return False
+    return user.is_coordinator or user_is_verified_staff(user=user)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from accounts.models import Organisation, User
+from needs.models import Need, Urgency
+from posts.models import Category, PostStatus
+from posts.services import post_create, post_set_status, post_update
+
+
+def need_create(
+    *,
+    owner: User,
+    category: Category,
+    title: str,
+    place_name: str,
+    languages: list[str],
+    people_count: int = 1,
+    urgency: int = Urgency.NORMAL,
+    organisation: Organisation | None = None,
+    status: str = PostStatus.ACTIVE,
+    **fields: object,
+) -> Need:
+    return post_create(
+        Need,
+        owner=owner,
+        category=category,
+        title=title,
+        place_name=place_name,
+        languages=languages,
+        organisation=organisation,
+        status=status,
+        people_count=people_count,
+        urgency=urgency,
+        **fields,
+    )
+
+
+def need_update(need: Need, *, actor: User, **changes: object) -> Need:
+    return post_update(need, actor=actor, **changes)
+
+
+def need_set_status(need: Need, *, actor: User | None, status: str) -> Need:
+    return post_set_status(need, actor=actor, status=status)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from needs.selectors import need_list_visible
+from offers.selectors import offer_list_visible
+from posts.selectors import category_list
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
+    return render(
+        request,
+        "home.html",
+        {
+            "offer_count": offer_list_visible(user=user).count(),
+            "need_count": need_list_visible(user=user).count(),
+            "categories": category_list().filter(parent__isnull=True),
+        },
+    )

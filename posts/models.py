@@ -1,0 +1,224 @@
+"""What offers and needs share: the category taxonomy and the abstract post.
+
+``offers.Offer`` and ``needs.Need`` are twins; everything common to both is written once here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from posts.languages import unknown_languages
+
+MAX_RADIUS_KM = 500
+MAX_DESCRIPTION_LENGTH = 5000
+
+
+class Category(models.Model):
+    """Two levels: a general category (housing) and its subcategories (long-term housing)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    name_cs = models.CharField(_("name (Czech)"), max_length=100)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Posts in sensitive categories are shown only to verified organisations "
+            "and coordinators."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "cs")[:2]
+        return getattr(self, f"name_{language}", None) or self.name_en
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Categories have two levels only.")})
+
+    @property
+    def is_sensitive(self) -> bool:
+        """A subcategory of a sensitive category is sensitive too."""
+        return self.sensitive or bool(self.parent_id and self.parent.sensitive)
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+# Which status a post may move to from which; anything else is refused by the services.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    PostStatus.DRAFT: frozenset({PostStatus.ACTIVE, PostStatus.WITHDRAWN}),
+    PostStatus.ACTIVE: frozenset(
+        {PostStatus.PAUSED, PostStatus.FULFILLED, PostStatus.WITHDRAWN, PostStatus.EXPIRED}
+    ),
+    PostStatus.PAUSED: frozenset(
+        {PostStatus.ACTIVE, PostStatus.FULFILLED, PostStatus.WITHDRAWN, PostStatus.EXPIRED}
+    ),
+    PostStatus.FULFILLED: frozenset({PostStatus.ACTIVE, PostStatus.WITHDRAWN}),
+    PostStatus.EXPIRED: frozenset({PostStatus.ACTIVE, PostStatus.WITHDRAWN}),
+    PostStatus.WITHDRAWN: frozenset(),
+}
+OPEN_STATUSES = (PostStatus.ACTIVE,)
+
+
+def validate_language_codes(value: list[str]) -> None:
+    unknown = unknown_languages(value)
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code: %(codes)s. Use ISO 639-1 codes such as cs, uk or en."),
+            code="unknown_language",
+            params={"codes": ", ".join(unknown)},
+        )
+
+
+def today():
+    return timezone.localdate()
+
+
+class Post(models.Model):
+    """An offer of help or a need for help: who, what, where, in which languages, until when."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("owner"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("organisation"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(MAX_DESCRIPTION_LENGTH)]
+    )
+    place_name = models.CharField(_("place"), max_length=200)
+    # Geography, so distances are metres on the sphere and ST_DWithin uses the GiST index.
+    location = models.PointField(_("location"), geography=True, srid=4326)
+    radius_km = models.PositiveSmallIntegerField(
+        _("radius (km)"),
+        default=10,
+        validators=[MaxValueValidator(MAX_RADIUS_KM)],
+    )
+    remote = models.BooleanField(
+        _("remote"), default=False, help_text=_("Help that needs no meeting (online, by phone).")
+    )
+    languages = ArrayField(
+        models.CharField(max_length=3),
+        verbose_name=_("languages"),
+        validators=[validate_language_codes],
+        help_text=_("Languages spoken, as ISO 639-1 codes (cs, uk, en...)."),
+    )
+    valid_from = models.DateField(_("valid from"), default=today)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def shared_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=Q(radius_km__gte=0) & Q(radius_km__lte=MAX_RADIUS_KM),
+                name=f"{prefix}_radius_0_500_km",
+                violation_error_message=_("The radius must be between 0 and 500 km."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name=f"{prefix}_valid_until_after_from",
+                violation_error_message=_("“Valid until” cannot be before “valid from”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(languages__len__gt=0),
+                name=f"{prefix}_has_language",
+                violation_error_message=_("Name at least one language."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name=f"{prefix}_title_not_blank",
+                violation_error_message=_("A title is required."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PostStatus.values),
+                name=f"{prefix}_status_valid",
+            ),
+        ]
+
+    @classmethod
+    def shared_indexes(cls, prefix: str) -> list[models.Index]:
+        return [
+            models.Index(fields=["status", "category"], name=f"{prefix}_status_category"),
+            models.Index(fields=["valid_until"], name=f"{prefix}_valid_until"),
+            GinIndex(fields=["languages"], name=f"{prefix}_languages_gin"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("“Valid until” cannot be before “valid from”.")
+        if not self.languages:
+            errors["languages"] = _("Name at least one language.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def extra_editable_fields(cls) -> frozenset[str]:
+        """Fields of the concrete post (capacity, urgency...) a person may change."""
+        return frozenset()
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

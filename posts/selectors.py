@@ -1,0 +1,57 @@
+"""Reads shared by offers and needs."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import user_can_see_sensitive
+from posts.models import Category, Post, PostStatus
+
+P = TypeVar("P", bound=Post)
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.select_related("parent").order_by("position", "slug")
+
+
+def sensitive_filter() -> Q:
+    """Posts in a sensitive category or in a subcategory of one."""
+    return Q(category__sensitive=True) | Q(category__parent__sensitive=True)
+
+
+def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
+    """Posts a user may browse: active, valid today, and sensitive ones only for coordinators
+    and staff of verified organisations."""
+    today = timezone.localdate()
+    queryset = (
+        model.objects.filter(status=PostStatus.ACTIVE, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("category", "category__parent", "organisation")
+    )
+    if user is None or not user_can_see_sensitive(user=user):
+        queryset = queryset.exclude(sensitive_filter())
+    return queryset
+
+
+def post_near(queryset: QuerySet[P], *, point: Point, radius_km: float) -> QuerySet[P]:
+    """Posts within radius_km of point, nearest first, each with its ``distance``.
+
+    ``dwithin`` and ``GeometryDistance`` (the ``<->`` operator) both use the GiST index on
+    ``location``; ``distance_lte`` or ordering by ``Distance`` would scan every row.
+    """
+    return (
+        queryset.filter(location__dwithin=(point, D(km=radius_km)))
+        .annotate(distance=Distance("location", point))
+        .order_by(GeometryDistance("location", point))
+    )
+
+
+def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
+    return model.objects.filter(owner=user).select_related("category", "organisation")

@@ -1,0 +1,163 @@
+"""Writes shared by offers and needs. ``offers.services`` and ``needs.services`` call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from accounts.selectors import user_organisations
+from places.geocoding import place_resolve
+from posts.models import STATUS_TRANSITIONS, Category, Post, PostStatus
+
+P = TypeVar("P", bound=Post)
+
+# Fields a person may set on a post; the rest (owner, status, timestamps) belong to services.
+EDITABLE_FIELDS = frozenset(
+    {
+        "category",
+        "organisation",
+        "title",
+        "description",
+        "place_name",
+        "radius_km",
+        "remote",
+        "languages",
+        "valid_from",
+        "valid_until",
+    }
+)
+
+
+def post_can_edit(*, user: User, post: Post) -> bool:
+    """The owner, staff of the post's organisation and coordinators may change a post."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordinator or post.owner_id == user.pk:
+        return True
+    return bool(
+        post.organisation_id
+        and user_organisations(user=user).filter(pk=post.organisation_id).exists()
+    )
+
+
+def _check_organisation(*, user: User, organisation: Organisation | None) -> None:
+    if organisation is None or user.is_coordinator:
+        return
+    if not user_organisations(user=user).filter(pk=organisation.pk).exists():
+        raise ValidationError(
+            {"organisation": _("You can post only for an organisation you are a member of.")}
+        )
+
+
+def _apply_place(post: Post, place_name: str) -> None:
+    try:
+        resolved = place_resolve(place_name)
+    except ValidationError as error:
+        raise ValidationError({"place_name": error.messages}) from error
+    post.place_name = resolved.name
+    post.location = resolved.point
+
+
+def _normalise_languages(languages: list[str]) -> list[str]:
+    return sorted({code.strip().lower() for code in languages if code and code.strip()})
+
+
+def post_save_validated(post: Post) -> None:
+    """full_clean turns every broken rule into a ValidationError naming the field, before the
+    database's own constraints would raise an IntegrityError."""
+    post.full_clean()
+    post.save()
+
+
+@transaction.atomic
+def post_create(
+    model: type[P],
+    *,
+    owner: User,
+    category: Category,
+    title: str,
+    place_name: str,
+    languages: list[str],
+    status: str = PostStatus.ACTIVE,
+    organisation: Organisation | None = None,
+    **fields: object,
+) -> P:
+    _check_organisation(user=owner, organisation=organisation)
+    if status not in (PostStatus.DRAFT, PostStatus.ACTIVE):
+        raise ValidationError({"status": _("A new post is either a draft or active.")})
+    post = model(
+        owner=owner,
+        organisation=organisation,
+        category=category,
+        title=(title or "").strip(),
+        languages=_normalise_languages(languages),
+        status=status,
+        **fields,
+    )
+    _apply_place(post, place_name)
+    post_save_validated(post)
+    return post
+
+
+@transaction.atomic
+def post_update(post: P, *, actor: User, **changes: object) -> P:
+    if not post_can_edit(user=actor, post=post):
+        raise PermissionDenied(_("You cannot edit this post."))
+    unknown = set(changes) - EDITABLE_FIELDS - post.extra_editable_fields()
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    if "organisation" in changes:
+        _check_organisation(user=actor, organisation=changes["organisation"])
+    place_name = changes.pop("place_name", None)
+    if "languages" in changes:
+        changes["languages"] = _normalise_languages(changes["languages"])
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+    for name, value in changes.items():
+        setattr(post, name, value)
+    if place_name is not None and place_name != post.place_name:
+        _apply_place(post, place_name)
+    post_save_validated(post)
+    return post
+
+
+@transaction.atomic
+def post_set_status(post: P, *, actor: User | None, status: str) -> P:
+    """Move a post through its lifecycle (pause, reactivate, fulfil, withdraw, expire).
+
+    ``actor=None`` is the system itself (expiry).
+    """
+    if actor is not None and not post_can_edit(user=actor, post=post):
+        raise PermissionDenied(_("You cannot change this post."))
+    if status not in PostStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == post.status:
+        return post
+    if status not in STATUS_TRANSITIONS[post.status]:
+        raise ValidationError(
+            {
+                "status": _("A post cannot go from %(old)s to %(new)s.")
+                % {"old": PostStatus(post.status).label, "new": PostStatus(status).label}
+            }
+        )
+    if status == PostStatus.ACTIVE and post.valid_until and post.valid_until < timezone.localdate():
+        raise ValidationError(
+            {"valid_until": _("Set a new “valid until” date before reactivating this post.")}
+        )
+    post.status = status
+    post.save(update_fields=["status", "updated_at"])
+    return post
+
+
+def posts_expire(model: type[Post], *, today: dt.date | None = None) -> int:
+    """Expire active and paused posts whose last valid day has passed; returns how many."""
+    today = today or timezone.localdate()
+    return model.objects.filter(
+        status__in=[PostStatus.ACTIVE, PostStatus.PAUSED], valid_until__lt=today
+    ).update(status=PostStatus.EXPIRED, updated_at=timezone.now())

@@ -1,0 +1,141 @@
+"""The category taxonomy Pomoc ships with: (slug, Czech, Ukrainian, English, sensitive, children).
+
+Sensitive categories (housing, legal and administrative help, psychological support) reveal where
+vulnerable people live or what they go through; their posts are shown only to verified
+organisations and coordinators, as Pomáhej Ukrajině did for housing and office help.
+The data migration ``posts.0002`` loads this list; later edits go through the admin.
+"""
+
+from __future__ import annotations
+
+TAXONOMY: list[tuple[str, str, str, str, bool, list[tuple[str, str, str, str]]]] = [
+    (
+        "accommodation",
+        "Ubytování",
+        "Житло",
+        "Accommodation",
+        True,
+        [
+            (
+                "accommodation-short",
+                "Krátkodobé ubytování",
+                "Короткострокове проживання",
+                "Short-term stay",
+            ),
+            (
+                "accommodation-long",
+                "Dlouhodobé bydlení",
+                "Довгострокове житло",
+                "Long-term housing",
+            ),
+        ],
+    ),
+    (
+        "material-aid",
+        "Materiální pomoc",
+        "Матеріальна допомога",
+        "Material aid",
+        False,
+        [
+            ("clothes", "Oblečení a obuv", "Одяг і взуття", "Clothes and shoes"),
+            ("food", "Potraviny", "Продукти харчування", "Food"),
+            ("hygiene", "Hygiena a drogerie", "Гігієна та побутова хімія", "Hygiene and cleaning"),
+            (
+                "furniture",
+                "Nábytek a vybavení domácnosti",
+                "Меблі та речі для дому",
+                "Furniture and household",
+            ),
+            ("baby-items", "Potřeby pro miminka", "Речі для немовлят", "Baby items"),
+            (
+                "school-supplies",
+                "Učebnice a školní potřeby",
+                "Підручники та шкільне приладдя",
+                "Textbooks and school supplies",
+            ),
+        ],
+    ),
+    (
+        "transport",
+        "Doprava",
+        "Транспорт",
+        "Transport",
+        False,
+        [
+            ("transport-people", "Přeprava osob", "Перевезення людей", "Transport of people"),
+            ("transport-goods", "Přeprava věcí", "Перевезення речей", "Transport of goods"),
+        ],
+    ),
+    (
+        "interpreting",
+        "Tlumočení a překlady",
+        "Усний і письмовий переклад",
+        "Interpreting and translation",
+        False,
+        [
+            (
+                "interpreting-offices",
+                "Tlumočení na úřadech a u lékaře",
+                "Переклад в установах і в лікаря",
+                "Interpreting at offices and doctors",
+            ),
+            (
+                "translation-documents",
+                "Překlad dokumentů",
+                "Переклад документів",
+                "Document translation",
+            ),
+        ],
+    ),
+    (
+        "education",
+        "Vzdělávání a doučování",
+        "Освіта та репетиторство",
+        "Education and tutoring",
+        False,
+        [
+            ("tutoring", "Doučování", "Репетиторство", "Tutoring"),
+            ("schooling", "Vzdělávání dětí ve školách", "Навчання дітей у школах", "Schooling"),
+        ],
+    ),
+    ("czech-courses", "Kurzy češtiny", "Курси чеської мови", "Czech language courses", False, []),
+    (
+        "leisure",
+        "Volný čas a aktivity pro děti",
+        "Дозвілля та заняття для дітей",
+        "Leisure and children's activities",
+        False,
+        [
+            (
+                "adaptation-groups",
+                "Adaptační skupiny pro děti",
+                "Адаптаційні групи для дітей",
+                "Children's adaptation groups",
+            ),
+            ("clubs", "Kroužky a zájmové aktivity", "Гуртки та хобі", "Clubs and hobbies"),
+        ],
+    ),
+    (
+        "psychological",
+        "Psychologická podpora",
+        "Психологічна підтримка",
+        "Psychological support",
+        True,
+        [],
+    ),
+    (
+        "legal",
+        "Právní a administrativní pomoc",
+        "Юридична та адміністративна допомога",
+        "Legal and administrative help",
+        True,
+        [
+            ("legal-advice", "Právní poradenství", "Юридична консультація", "Legal advice"),
+            ("offices", "Pomoc s úřady", "Допомога з установами", "Help with offices"),
+        ],
+    ),
+    ("work", "Práce a zaměstnání", "Робота та працевлаштування", "Work and jobs", False, []),
+    ("health", "Zdravotní péče", "Медична допомога", "Health care", False, []),
+    ("childcare", "Péče o děti", "Догляд за дітьми", "Childcare", False, []),
+    ("other", "Jiná pomoc", "Інша допомога", "Other", False, []),
+]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Password hashing is deliberately slow; tests check behaviour, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def volunteer(db):
+    return factories.UserFactory(roles=["volunteer"])
+
+
+@pytest.fixture
+def refugee(db):
+    return factories.UserFactory(roles=["in_need"], preferred_language="uk")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(roles=["coordinator"])
+
+
+@pytest.fixture
+def verified_staff(db):
+    user = factories.UserFactory(roles=["organisation_staff"])
+    organisation = factories.OrganisationFactory(verified=True)
+    factories.MembershipFactory(user=user, organisation=organisation)
+    return user
