@@ -18,7 +18,7 @@ trap cleanup INT TERM EXIT
 
 scripts/createdb.sh
 PY=.venv/bin/python
-$PY manage.py compilemessages --ignore=.venv -v 0
+scripts/compilemessages.sh
 $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo
 $PY manage.py qcluster &

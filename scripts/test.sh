@@ -15,7 +15,7 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "== translations"
-$PY manage.py compilemessages --ignore=.venv -v 0
+scripts/compilemessages.sh
 echo "== migrations"
 $PY manage.py makemigrations --check --dry-run
 echo "== tests"
