@@ -10,8 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import django, json; from django.conf import settings; django.setup(); "
-    "print(json.dumps([settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
-    "settings.SECURE_SSL_REDIRECT, settings.DATABASES['default']['ENGINE']]))"
+    "print(json.dumps([settings.DEBUG, settings.SESSION_COOKIE_SECURE, "
+    "settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT, "
+    "settings.DATABASES['default']['ENGINE']]))"
 )
 
 
