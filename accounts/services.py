@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -47,7 +49,14 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
 @transaction.atomic
 def membership_decide(*, membership: Membership, approve: bool, actor: User) -> Membership:
     if not actor.is_coordinator:
-        raise PermissionError("Only coordinators decide on memberships.")
+        raise PermissionDenied(_("Only coordinators decide on memberships."))
     membership.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
     membership.save(update_fields=["status"])
+    notify(
+        recipient=membership.user,
+        kind="membership_decided",
+        dedupe_key=f"membership:{membership.pk}:{membership.status}",
+        context={"organisation": membership.organisation, "approved": approve},
+        action_path=reverse("home"),
+    )
     return membership

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "posts",
     "offers",
     "needs",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +157,23 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Pomoc <noreply@pomoc.example>")
+
+# Absolute links in emails (accept, decline, unsubscribe) start with this.
+POMOC_BASE_URL = os.environ.get("POMOC_BASE_URL", "http://127.0.0.1:8000")
+# Channels a notification can go out by, besides the inbox on the site. Add SMS or a messenger
+# by writing a class like notifications.channels.log.LogChannel and naming it here.
+POMOC_NOTIFICATION_CHANNELS = {
+    "email": "notifications.channels.email.EmailChannel",
+    "log": "notifications.channels.log.LogChannel",
+}
+POMOC_NOTIFICATION_DEFAULT_CHANNELS = ["email"]
+# With retries 1, 2, 4... minutes apart (at most 6 h), 30 attempts cover about a week.
+POMOC_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("POMOC_NOTIFICATION_MAX_ATTEMPTS", "30"))
 
 # GDAL 3.6 on Debian 12 is older than GeoDjango's recommended 3.9; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

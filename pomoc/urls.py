@@ -11,6 +11,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("notifications/", include("notifications.urls")),
     prefix_default_language=True,
 )
 

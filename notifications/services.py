@@ -1,0 +1,231 @@
+"""Writes of the notifications app: create notifications, send deliveries, preferences.
+
+Delivery is at-least-once with a claim: a delivery is sent only by the worker that moved it from
+``pending`` to ``sending`` (an atomic UPDATE), so a task that runs twice sends once. A worker that
+dies while sending leaves the claim to go stale; after ``CLAIM_TIMEOUT`` another worker retries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_q.tasks import async_task
+
+from accounts.models import User
+from notifications.channels import ChannelError, channel_names, get_channel
+from notifications.models import Delivery, Notification, Preference
+
+logger = logging.getLogger("pomoc.notifications")
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+UNSUBSCRIBE_SALT = "pomoc.notifications.unsubscribe"
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8... minutes after each failed attempt, at most six hours apart."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def absolute_url(path: str) -> str:
+    if path.startswith(("http://", "https://")) or not path:
+        return path
+    return settings.POMOC_BASE_URL.rstrip("/") + path
+
+
+def unsubscribe_token(user: User) -> str:
+    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(user: User) -> str:
+    return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]))
+
+
+def preference_for(user: User) -> Preference:
+    preference, _created = Preference.objects.get_or_create(
+        user=user, defaults={"channels": list(settings.POMOC_NOTIFICATION_DEFAULT_CHANNELS)}
+    )
+    return preference
+
+
+@transaction.atomic
+def preference_update(*, user: User, channels: list[str], mode: str) -> Preference:
+    preference = preference_for(user)
+    preference.channels = [name for name in channel_names() if name in set(channels)]
+    preference.mode = mode
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
+def unsubscribe(*, token: str) -> User | None:
+    """Turn email off for the user the token was made for; None if the token is forged."""
+    try:
+        user_pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)["user"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    user = User.objects.filter(pk=user_pk).first()
+    if user is not None:
+        preference = preference_for(user)
+        preference.channels = [name for name in preference.channels if name != "email"]
+        preference.save(update_fields=["channels", "updated_at"])
+    return user
+
+
+def _render(kind: str, context: dict) -> tuple[str, str, str]:
+    base = f"notifications/kinds/{kind}"
+    subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+    text = render_to_string(f"{base}/body.txt", context)
+    html = render_to_string(f"{base}/body.html", context)
+    return subject, text, html
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    dedupe_key: str,
+    context: dict | None = None,
+    action_path: str = "",
+) -> Notification:
+    """Write a notification and its deliveries in the caller's transaction; queue the sending
+    for after commit. The same (recipient, dedupe_key) notifies once, however often it is called."""
+    with transaction.atomic():
+        existing = Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        preference = preference_for(recipient)
+        language = recipient.preferred_language or settings.LANGUAGE_CODE
+        full_context = {
+            **(context or {}),
+            "recipient": recipient,
+            "action_url": absolute_url(action_path),
+            "unsubscribe_url": unsubscribe_url(recipient),
+            "inbox_url": absolute_url(reverse("notifications:inbox")),
+        }
+        with translation.override(language):
+            subject, text, html = _render(kind, full_context)
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            language=language,
+            subject=subject[:255],
+            body_text=text,
+            body_html=html,
+            action_url=full_context["action_url"],
+        )
+        digest = preference.mode == Preference.Mode.DAILY
+        deliveries = [
+            Delivery.objects.create(
+                notification=notification, channel=name, digest=digest and name == "email"
+            )
+            for name in preference.channels
+            if name in channel_names()
+        ]
+    for delivery in deliveries:
+        if not delivery.digest:
+            transaction.on_commit(
+                lambda pk=delivery.pk: async_task("notifications.tasks.deliver", pk)
+            )
+    return notification
+
+
+def _claim(delivery_id: int, now: dt.datetime) -> bool:
+    due = Q(status=Delivery.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    stale = Q(status=Delivery.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    return bool(
+        Delivery.objects.filter(due | stale, pk=delivery_id).update(
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def delivery_send(delivery_id: int) -> str:
+    """Send one delivery if it is due and nobody else is sending it; returns its new status."""
+    now = timezone.now()
+    if not _claim(delivery_id, now):
+        return "not-claimed"
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    notification = delivery.notification
+    try:
+        get_channel(delivery.channel).send(
+            notification,
+            message_id=f"<notification-{notification.pk}-{delivery.channel}@pomoc>",
+            unsubscribe_url=unsubscribe_url(notification.recipient),
+        )
+    except ChannelError as error:
+        delivery.last_error = str(error)[:2000]
+        if delivery.attempts >= settings.POMOC_NOTIFICATION_MAX_ATTEMPTS:
+            delivery.status = Delivery.Status.FAILED
+        else:
+            delivery.status = Delivery.Status.PENDING
+            delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
+    else:
+        delivery.status = Delivery.Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+    delivery.save(update_fields=["status", "next_attempt_at", "sent_at", "last_error"])
+    return delivery.status
+
+
+def deliveries_send_due() -> int:
+    """Send every immediate delivery that is due (first try or retry); returns how many sent."""
+    now = timezone.now()
+    due_ids = Delivery.objects.filter(
+        Q(status=Delivery.Status.PENDING, digest=False)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    ).values_list("pk", flat=True)
+    return sum(delivery_send(pk) == Delivery.Status.SENT for pk in list(due_ids))
+
+
+def digests_send(*, today: dt.date | None = None) -> int:
+    """One email a day per daily-mode user, listing what arrived; returns how many digests."""
+    today = today or timezone.localdate()
+    pending = Delivery.objects.filter(status=Delivery.Status.PENDING, digest=True)
+    recipients = User.objects.filter(notifications__deliveries__in=pending).distinct()
+    sent = 0
+    for recipient in recipients:
+        with transaction.atomic():
+            items = list(
+                pending.filter(notification__recipient=recipient)
+                .select_for_update(skip_locked=True)
+                .select_related("notification")
+            )
+            if not items:
+                continue
+            digest = notify(
+                recipient=recipient,
+                kind="digest",
+                dedupe_key=f"digest:{today.isoformat()}:{items[-1].pk}",
+                context={"notifications": [item.notification for item in items]},
+                action_path=reverse("notifications:inbox"),
+            )
+            Delivery.objects.filter(pk__in=[item.pk for item in items]).update(
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                last_error=f"in digest {digest.pk}",
+            )
+            # The digest itself is an immediate email, whatever the user's mode.
+            digest.deliveries.filter(channel="email").update(digest=False)
+        sent += 1
+    return sent
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> bool:
+    return bool(
+        Notification.objects.filter(pk=notification_id, recipient=user, read_at=None).update(
+            read_at=timezone.now()
+        )
+    )
