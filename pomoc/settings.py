@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "posts",
     "offers",
     "needs",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
