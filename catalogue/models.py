@@ -137,6 +137,10 @@ class Project(models.Model):
     def get_status_display(self) -> str:
         return ProjectStatus(self.status).label
 
+    @property
+    def topic_labels(self) -> list[str]:
+        return [str(Topic(topic).label) for topic in self.topics if topic in Topic.values]
+
 
 class ProjectOrganisation(models.Model):
     project = models.ForeignKey(

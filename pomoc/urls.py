@@ -18,3 +18,7 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# The catalogue of integration projects: pages per language, API outside the language prefix.
+urlpatterns += i18n_patterns(path("", include("catalogue.urls")), prefix_default_language=True)
+urlpatterns += [path("api/v1/", include("catalogue.api.urls"))]
