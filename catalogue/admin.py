@@ -30,6 +30,7 @@ class ProjectAdminForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Project
