@@ -22,10 +22,16 @@ class ProjectFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     funder = forms.ModelChoiceField(
-        label=_("Funder"), queryset=Funder.objects.order_by("name"), required=False
+        label=_("Funder"),
+        queryset=Funder.objects.order_by("name"),
+        required=False,
+        empty_label=_("All funders"),
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=organisation_with_projects(), required=False
+        label=_("Organisation"),
+        queryset=organisation_with_projects(),
+        required=False,
+        empty_label=_("All organisations"),
     )
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False
