@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "offers",
     "needs",
     "notifications",
+    "catalogue",
 ]
 
 MIDDLEWARE = [

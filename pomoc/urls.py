@@ -5,13 +5,20 @@ from django.urls import include, path
 
 from pomoc import views
 
+# The REST API lives outside the language prefix; each app adds its own router here.
+api_v1 = [
+    path("", include("catalogue.api.urls")),
+]
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("notifications/", include("notifications.urls")),
+    path("", include("catalogue.urls")),
     prefix_default_language=True,
 )
 

@@ -71,3 +71,38 @@ class NeedFactory(_PostFactory):
         model = Need
 
     people_count = 1
+
+
+# The catalogue of integration projects.
+class FunderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalogue.Funder"
+
+    name = factory.Sequence(lambda n: f"Funder {n}")
+    kind = "foundation"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project; pass ``funders=[...]`` and ``organisations=[...]`` (they run it)."""
+
+    class Meta:
+        model = "catalogue.Project"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Project {n}")
+    description = "An integration project."
+    start_month = dt.date(2024, 1, 1)
+    end_month = dt.date(2024, 12, 1)
+    topics = factory.LazyFunction(list)
+    identity_key = factory.Sequence(lambda n: f"factory-{n}")
+
+    @factory.post_generation
+    def funders(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.funders.set(extracted)
+
+    @factory.post_generation
+    def organisations(self, create, extracted, **kwargs):
+        if create and extracted:
+            for organisation in extracted:
+                self.organisation_links.create(organisation=organisation, role="runs")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
+from catalogue.services import projects_import_seed
 from needs.models import Need
 from needs.services import need_create
 from offers.models import Offer
@@ -121,6 +122,11 @@ class Command(BaseCommand):
             f"seed_demo: {created_offers} offers and {created_needs} needs created "
             f"({Offer.objects.count()} offers, {Need.objects.count()} needs in total); "
             f"log in as {coordinator.email} / {DEMO_PASSWORD}"
+        )
+        catalogue = projects_import_seed()
+        self.stdout.write(
+            f"seed_demo: catalogue {catalogue.created} projects created, "
+            f"{catalogue.projects} in the seed file"
         )
 
     def _user(

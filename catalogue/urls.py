@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from catalogue import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("catalogue/", views.project_list_view, name="project_list"),
+    path("catalogue/export.csv", views.project_export_view, name="project_export"),
+    path("catalogue/projects/<int:pk>/", views.project_detail_view, name="project_detail"),
+    path(
+        "catalogue/organisations/<int:pk>/",
+        views.organisation_detail_view,
+        name="organisation_detail",
+    ),
+]
