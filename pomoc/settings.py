@@ -72,6 +72,12 @@ INSTALLED_APPS = [
     "needs",
     "notifications",
     "catalogue",
+    # The REST API (issue 3): tokens, GeoJSON, filters, OpenAPI schema and self-hosted docs.
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -211,4 +217,54 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("POMOC_LOG_LEVEL", "INFO")},
+}
+
+# The REST API at /api/v1/: session (browser) and token (apps, scripts) authentication, JSON
+# errors naming the field (posts.api.exceptions), throttling per IP for anonymous clients, per
+# user for signed-in ones and stricter for creating posts and obtaining tokens.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "posts.api.pagination.PostPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "posts.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("POMOC_API_RATE_ANON", "120/min"),
+        "user": os.environ.get("POMOC_API_RATE_USER", "600/min"),
+        "post_create": os.environ.get("POMOC_API_RATE_CREATE", "30/hour"),
+        "auth": os.environ.get("POMOC_API_RATE_AUTH", "10/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pomoc API",
+    "DESCRIPTION": (
+        "Offers of help and needs for help, their categories and places. Public answers never "
+        "carry the owner's name or contacts, and coordinates are rounded to about 1 km except "
+        "for the owner and coordinators."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components (OfferRequest / Offer): generated clients then
+    # know which fields they send and which they only read.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PostStatusEnum": "posts.models.PostStatus",
+        "NewPostStatusEnum": "posts.api.serializers.NEW_POST_STATUS_CHOICES",
+    },
 }

@@ -2,18 +2,22 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pomoc import views
 
 # The REST API lives outside the language prefix; each app adds its own router here.
 api_v1 = [
     path("", include("catalogue.api.urls")),
+    path("", include("pomoc.api_urls")),  # categories, places, offers, needs, tokens
 ]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

@@ -1,0 +1,16 @@
+"""Everything under /api/v1/: each app contributes its own ``api/urls.py``.
+
+Another app adds its API by appending one ``include`` here.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("posts.api.urls")),
+    path("", include("places.api.urls")),
+    path("", include("offers.api.urls")),
+    path("", include("needs.api.urls")),
+]

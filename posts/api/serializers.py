@@ -1,0 +1,223 @@
+"""Serializers shared by the offer and need APIs; ``offers.api`` and ``needs.api`` add only
+their own fields (capacity; number of people and urgency).
+
+Reading: the public representation never names the owner or their contacts, and rounds the
+coordinates to two decimal places (about 1 km) unless the viewer may edit the post.
+Writing: the serializers only parse and type-check; the services validate the rules and save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_gis import build_point_geo_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from accounts.models import Organisation
+from posts.api.viewer import Viewer
+from posts.models import MAX_DESCRIPTION_LENGTH, MAX_RADIUS_KM, Category, Post, PostStatus
+
+# Two decimal places of a degree: about 1.1 km north-south, 0.7 km east-west in Czechia.
+PUBLIC_COORDINATE_DECIMALS = 2
+
+
+def public_point(post: Post, *, exact: bool) -> Point:
+    """The post's point, rounded to about 1 km unless the viewer may see it exactly."""
+    if exact:
+        return post.location
+    return Point(
+        round(post.location.x, PUBLIC_COORDINATE_DECIMALS),
+        round(post.location.y, PUBLIC_COORDINATE_DECIMALS),
+        srid=4326,
+    )
+
+
+POST_READ_FIELDS = [
+    "id",
+    "category",
+    "category_name",
+    "title",
+    "description",
+    "place_name",
+    "latitude",
+    "longitude",
+    "location_exact",
+    "radius_km",
+    "remote",
+    "languages",
+    "valid_from",
+    "valid_until",
+    "status",
+    "organisation",
+    "organisation_name",
+    "distance_km",
+    "can_edit",
+    "created_at",
+    "updated_at",
+]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text=_("Name in the request's language."))
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "name_cs", "name_uk", "name_en", "parent", "sensitive"]
+
+
+def _viewer(serializer: serializers.BaseSerializer) -> Viewer:
+    return serializer.context.get("viewer") or Viewer()
+
+
+class PostReadSerializer(serializers.ModelSerializer):
+    """The representation of an offer or a need; subclasses set ``Meta.model``."""
+
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    location_exact = serializers.SerializerMethodField(
+        help_text=_("False when the coordinates are rounded to about 1 km.")
+    )
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, allow_null=True, default=None
+    )
+    distance_km = serializers.SerializerMethodField(
+        help_text=_("Distance from the searched place, when a place was given.")
+    )
+    can_edit = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = POST_READ_FIELDS
+        read_only_fields = POST_READ_FIELDS
+
+    def _exact(self, post: Post) -> bool:
+        return _viewer(self).can_edit(post)
+
+    @extend_schema_field(OpenApiTypes.DOUBLE)
+    def get_latitude(self, post: Post) -> float:
+        return public_point(post, exact=self._exact(post)).y
+
+    @extend_schema_field(OpenApiTypes.DOUBLE)
+    def get_longitude(self, post: Post) -> float:
+        return public_point(post, exact=self._exact(post)).x
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_location_exact(self, post: Post) -> bool:
+        return self._exact(post)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_km(self, post: Post) -> float | None:
+        distance = getattr(post, "distance", None)
+        if distance is None:
+            return None
+        # Whole kilometres for others: an exact distance would give the exact place away.
+        return round(distance.km, 1) if self._exact(post) else float(round(distance.km))
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_edit(self, post: Post) -> bool:
+        return self._exact(post)
+
+
+@extend_schema_field(build_point_geo_schema())
+class PublicLocationField(GeometryField):
+    """The post's point as GeoJSON, rounded unless the viewer may edit the post."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, post: Post) -> Any:
+        exact = _viewer(self.parent).can_edit(post)
+        return super().to_representation(public_point(post, exact=exact))
+
+
+class PostGeoSerializer(GeoFeatureModelSerializer):
+    """GeoJSON features for maps: the same privacy rule for the point, fewer properties."""
+
+    location = PublicLocationField()
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        geo_field = "location"
+        fields = [
+            "id",
+            "category",
+            "category_name",
+            "title",
+            "place_name",
+            "radius_km",
+            "remote",
+            "languages",
+            "status",
+            "valid_until",
+        ]
+
+
+class PostWriteSerializer(serializers.Serializer):
+    """Fields a person sends to create or change a post; types and ranges only."""
+
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH, allow_blank=True, required=False
+    )
+    place_name = serializers.CharField(
+        max_length=200, help_text=_("A place name; it is resolved to a point by the gazetteer.")
+    )
+    radius_km = serializers.IntegerField(min_value=0, max_value=MAX_RADIUS_KM, required=False)
+    remote = serializers.BooleanField(required=False)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3),
+        min_length=1,
+        max_length=30,
+        help_text=_('ISO 639-1 codes of the languages spoken, e.g. ["cs", "uk"].'),
+    )
+    valid_from = serializers.DateField(required=False)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+
+    # What a client may echo back from a GET without it being an error (it is ignored).
+    READ_ONLY_ECHO = frozenset(POST_READ_FIELDS) - {"status"}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, Mapping):
+            errors: dict[str, list[str]] = {}
+            for name in sorted(set(data) - set(self.fields) - self.READ_ONLY_ECHO):
+                errors[str(name)] = [_("Unknown field.")]
+            if "status" in data and "status" not in self.fields:
+                current = getattr(self.instance, "status", None)
+                if data["status"] != current:
+                    errors["status"] = [
+                        _("Change the status with POST to this post's status/ address.")
+                    ]
+            if errors:
+                raise serializers.ValidationError(errors)
+            data = {name: value for name, value in data.items() if name in self.fields}
+        return super().to_internal_value(data)
+
+
+NEW_POST_STATUS_CHOICES = [
+    (PostStatus.DRAFT.value, PostStatus.DRAFT.label),
+    (PostStatus.ACTIVE.value, PostStatus.ACTIVE.label),
+]
+
+
+class PostCreateMixin(serializers.Serializer):
+    """A new post starts as a draft or active; later changes go through the status action."""
+
+    status = serializers.ChoiceField(choices=NEW_POST_STATUS_CHOICES, required=False)
+
+
+class PostStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PostStatus.choices)

@@ -1,0 +1,172 @@
+"""The view set behind ``/api/v1/offers/`` and ``/api/v1/needs/``.
+
+Thin: parse with a serializer, call the app's service or selector, render. Each twin sets its
+model, serializers and services; nothing else differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from posts.api.pagination import PostGeoJsonPagination
+from posts.api.serializers import CategorySerializer, PostStatusSerializer
+from posts.api.throttling import PostCreateThrottle
+from posts.api.viewer import Viewer
+from posts.models import Category, Post
+from posts.selectors import category_list, post_visible
+from posts.services import post_can_edit
+
+# Primary keys are bigint; a longer number in the URL would make PostgreSQL fail.
+MAX_PK = 2**63 - 1
+
+
+class CanEditPost(permissions.BasePermission):
+    """Writes to one post: its owner, its organisation's staff and coordinators."""
+
+    def has_object_permission(self, request: Request, view: Any, obj: Post) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return post_can_edit(user=request.user, post=obj)
+
+
+class PostViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    model: ClassVar[type[Post]]
+    read_serializer_class: ClassVar[type[BaseSerializer]]
+    create_serializer_class: ClassVar[type[BaseSerializer]]
+    update_serializer_class: ClassVar[type[BaseSerializer]]
+    geo_serializer_class: ClassVar[type[BaseSerializer]]
+    # The app's services, e.g. offers.services.offer_create (wrapped in staticmethod).
+    create_service: ClassVar[Callable[..., Post]]
+    update_service: ClassVar[Callable[..., Post]]
+    set_status_service: ClassVar[Callable[..., Post]]
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditPost]
+    lookup_value_regex = r"[0-9]+"
+
+    def get_throttles(self):
+        return [*super().get_throttles(), PostCreateThrottle()]
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return post_visible(self.model, user=self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action == "create":
+            return self.create_serializer_class
+        if self.action in ("update", "partial_update"):
+            return self.update_serializer_class
+        if self.action == "status":
+            return PostStatusSerializer
+        if self.action == "geojson":
+            return self.geo_serializer_class
+        return self.read_serializer_class
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if not hasattr(self, "_viewer"):
+            self._viewer = Viewer.for_user(getattr(self.request, "user", None))
+        context["viewer"] = self._viewer
+        return context
+
+    def get_object(self) -> Post:
+        """A post the user may browse, or one they may edit in any status; else 404, so a
+        hidden (sensitive, draft) post is indistinguishable from a missing one."""
+        try:
+            pk = int(self.kwargs["pk"])
+        except (TypeError, ValueError):
+            raise Http404 from None
+        if pk > MAX_PK:
+            raise Http404
+        post = self.get_queryset().filter(pk=pk).first()
+        user = self.request.user
+        if post is None and user.is_authenticated:
+            candidate = (
+                self.model.objects.select_related("category", "organisation").filter(pk=pk).first()
+            )
+            if candidate is not None and post_can_edit(user=user, post=candidate):
+                post = candidate
+        if post is None:
+            raise Http404
+        self.check_object_permissions(self.request, post)
+        return post
+
+    def _read(self, post: Post) -> dict[str, Any]:
+        return self.read_serializer_class(post, context=self.get_serializer_context()).data
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = type(self).create_service(owner=request.user, **serializer.validated_data)
+        return Response(self._read(post), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        post = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(post, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        post = type(self).update_service(post, actor=request.user, **serializer.validated_data)
+        return Response(self._read(post))
+
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, pk: str | None = None) -> Response:
+        post = self.get_object()
+        serializer = PostStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = type(self).set_status_service(
+            post, actor=request.user, status=serializer.validated_data["status"]
+        )
+        return Response(self._read(post))
+
+    @action(detail=False, methods=["get"], pagination_class=PostGeoJsonPagination)
+    def geojson(self, request: Request) -> Response:
+        return self.list(request)
+
+
+def document_post_viewset(noun: str, read: type, create: type, update: type, geo: type):
+    """OpenAPI descriptions for one twin's view set (drf-spectacular reads them)."""
+    from drf_spectacular.utils import extend_schema_view
+
+    return extend_schema_view(
+        list=extend_schema(summary=f"Search {noun}s", responses=read),
+        retrieve=extend_schema(summary=f"One {noun}", responses=read),
+        create=extend_schema(summary=f"Post a new {noun}", request=create, responses={201: read}),
+        update=extend_schema(summary=f"Replace one {noun}", request=update, responses=read),
+        partial_update=extend_schema(
+            summary=f"Change some fields of one {noun}", request=update, responses=read
+        ),
+        status=extend_schema(
+            summary=f"Pause, reactivate, fulfil or withdraw one {noun}",
+            request=PostStatusSerializer,
+            responses=read,
+        ),
+        geojson=extend_schema(
+            summary=f"Search {noun}s as a GeoJSON FeatureCollection (for maps)",
+            responses=geo(many=True),
+        ),
+    )
+
+
+class CategoryListView(generics.ListAPIView):
+    """Every category, general ones with their subcategories; sensitive ones are marked."""
+
+    serializer_class = CategorySerializer
+    pagination_class = None
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self) -> QuerySet[Category]:
+        return category_list()
