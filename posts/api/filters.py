@@ -35,6 +35,8 @@ ORDERING_CHOICES = [
 
 
 class PostFilterForm(forms.Form):
+    point: Point | None = None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         place = cleaned.get("place")
@@ -52,7 +54,8 @@ class PostFilterForm(forms.Form):
             self.add_error(missing, _("Give both latitude and longitude."))
         if cleaned.get("ordering") == "distance" and point is None and not self.errors:
             self.add_error("ordering", _("Sorting by distance needs a place or coordinates."))
-        cleaned["point"] = point
+        # Not in cleaned_data: django-filter applies every key there as a filter.
+        self.point = point
         return cleaned
 
 
@@ -122,7 +125,7 @@ class PostFilterSet(django_filters.FilterSet):
                 raise NotAuthenticated()
             queryset = post_owned_by(self._meta.model, user=user).select_related("category__parent")
         queryset = super().filter_queryset(queryset)
-        point = data.get("point")
+        point = self.form.point
         if point is not None:
             radius = data.get("radius_km")
             radius_km = float(radius) if radius is not None else DEFAULT_SEARCH_RADIUS_KM

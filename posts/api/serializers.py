@@ -193,7 +193,7 @@ class PostWriteSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, Mapping):
             errors: dict[str, list[str]] = {}
-            for name in sorted(set(data) - set(self.fields) - self.READ_ONLY_ECHO):
+            for name in sorted(set(data) - set(self.fields) - self.READ_ONLY_ECHO - {"status"}):
                 errors[str(name)] = [_("Unknown field.")]
             if "status" in data and "status" not in self.fields:
                 current = getattr(self.instance, "status", None)
