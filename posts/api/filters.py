@@ -34,6 +34,26 @@ ORDERING_CHOICES = [
 ]
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false/1/0; anything else is an error rather than silently "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class PostFilterForm(forms.Form):
     point: Point | None = None
 
@@ -86,12 +106,12 @@ class PostFilterSet(django_filters.FilterSet):
         max_value=Decimal(MAX_RADIUS_KM),
         help_text=_("Search radius around the place (default 25 km)."),
     )
-    remote = django_filters.BooleanFilter(field_name="remote")
+    remote = StrictBooleanFilter(field_name="remote")
     language = django_filters.ChoiceFilter(
         choices=language_choices, method="filter_language", help_text=_("ISO 639-1 code.")
     )
     ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, method="handled_later")
-    mine = django_filters.BooleanFilter(
+    mine = StrictBooleanFilter(
         method="handled_later",
         help_text=_("Only my own posts, in every status (needs authentication)."),
     )
