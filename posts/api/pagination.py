@@ -17,3 +17,19 @@ class PostGeoJsonPagination(GeoJsonPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        """A page is the FeatureCollection (``schema``, with its ``features`` array) plus
+        ``count`` and the links. rest_framework_gis' own version keeps ``results`` required and
+        describes ``features`` as an object, which the responses do not match."""
+        links = PageNumberPagination.get_paginated_response_schema(self, schema)["properties"]
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "count", "features"],
+                    "properties": {name: links[name] for name in ("count", "next", "previous")},
+                },
+            ]
+        }
