@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -139,8 +139,6 @@ class PostViewSet(
 
 def document_post_viewset(noun: str, read: type, create: type, update: type, geo: type):
     """OpenAPI descriptions for one twin's view set (drf-spectacular reads them)."""
-    from drf_spectacular.utils import extend_schema_view
-
     return extend_schema_view(
         list=extend_schema(summary=f"Search {noun}s", responses=read),
         retrieve=extend_schema(summary=f"One {noun}", responses=read),
