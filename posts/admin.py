@@ -28,7 +28,7 @@ class PostAdmin(GISModelAdmin):
         "valid_until",
         "created_at",
     ]
-    list_filter = ["status", "category__parent", "category", "remote", "organisation"]
+    list_filter = ["status", "category__parent", "category", "region", "remote", "organisation"]
     search_fields = ["title", "description", "place_name", "owner__email", "organisation__name"]
     list_select_related = ["category", "organisation", "owner"]
     autocomplete_fields = ["owner", "organisation"]

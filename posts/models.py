@@ -137,6 +137,8 @@ class Post(models.Model):
         _("description"), blank=True, validators=[MaxLengthValidator(MAX_DESCRIPTION_LENGTH)]
     )
     place_name = models.CharField(_("place"), max_length=200)
+    # The region (kraj) of the place, from the gazetteer; coordinators work by region.
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
     # Geography, so distances are metres on the sphere and ST_DWithin uses the GiST index.
     location = models.PointField(_("location"), geography=True, srid=4326)
     radius_km = models.PositiveSmallIntegerField(

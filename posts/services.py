@@ -61,6 +61,7 @@ def _apply_place(post: Post, place_name: str) -> None:
     except ValidationError as error:
         raise ValidationError({"place_name": error.messages}) from error
     post.place_name = resolved.name
+    post.region = resolved.region
     post.location = resolved.point
 
 

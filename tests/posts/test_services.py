@@ -90,3 +90,16 @@ def test_expired_post_needs_a_new_date_before_reactivation(volunteer):
     with pytest.raises(ValidationError) as error:
         offer_set_status(offer, actor=volunteer, status=PostStatus.ACTIVE)
     assert "valid_until" in error.value.message_dict
+
+
+def test_a_post_knows_its_region_from_the_place(volunteer):
+    from offers.services import offer_create
+
+    offer = offer_create(
+        owner=volunteer,
+        category=factories.category("food"),
+        title="Food parcels",
+        place_name="Zizkov",
+        languages=["cs"],
+    )
+    assert (offer.place_name, offer.region) == ("Žižkov", "Hlavní město Praha")
