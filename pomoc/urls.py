@@ -3,14 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import language_switch
 from pomoc import views
 
 urlpatterns = [
+    path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("my/", views.my_posts, name="my_posts"),
+    path("offers/", include("offers.urls")),
+    path("needs/", include("needs.urls")),
     prefix_default_language=True,
 )
 
