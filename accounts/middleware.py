@@ -20,7 +20,11 @@ class PreferredLanguageMiddleware:
         if user is not None and user.is_authenticated:
             language = user.preferred_language
             cookie = settings.LANGUAGE_COOKIE_NAME
-            if language and request.COOKIES.get(cookie) != language and cookie not in response.cookies:
+            if (
+                language
+                and request.COOKIES.get(cookie) != language
+                and cookie not in response.cookies
+            ):
                 response.set_cookie(
                     cookie,
                     language,

@@ -48,9 +48,7 @@ class PostForm(forms.Form):
     radius_km = forms.IntegerField(
         label=_("Radius (km)"), min_value=0, max_value=MAX_RADIUS_KM, initial=10
     )
-    remote = forms.BooleanField(
-        label=_("Can be done remotely (online, by phone)"), required=False
-    )
+    remote = forms.BooleanField(label=_("Can be done remotely (online, by phone)"), required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=language_choices,
