@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from posts.details import DETAIL_FIELDS, DetailField, detail_fields_for, details_errors
 from posts.languages import language_choices
 from posts.models import MAX_DESCRIPTION_LENGTH, MAX_RADIUS_KM, Post
 from posts.selectors import category_list
@@ -63,25 +64,62 @@ class PostForm(forms.Form):
 
     def __init__(self, *args: Any, instance: Post | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                name: getattr(instance, name) for name in self.service_fields(instance)
-            }
+            initial = {name: getattr(instance, name) for name in self.model_fields()}
+            for name, value in (instance.details or {}).items():
+                initial[DETAIL_PREFIX + name] = value
+            kwargs["initial"] = initial
         self.instance = instance
         super().__init__(*args, **kwargs)
+        # The browser shows only the details of the chosen category (static/js/post-form.js).
+        self.fields["category"].widget.attrs["data-detail-groups"] = "1"
 
     @classmethod
-    def service_fields(cls, instance: Post | None = None) -> list[str]:
-        return [*PostForm.base_fields, *cls.extra_fields]
+    def model_fields(cls) -> list[str]:
+        return [*COMMON_FIELDS, *cls.extra_fields]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.model_fields()]
+
+    def detail_groups(self) -> list[tuple[str, Any, list[forms.BoundField]]]:
+        return [
+            (slug, DETAIL_GROUP_LABELS[slug], [self[DETAIL_PREFIX + f.name] for f in fields])
+            for slug, fields in DETAIL_FIELDS.items()
+        ]
+
+    def category_roots(self) -> dict[int, str]:
+        """Category id -> its top-level slug, for the script that shows the right details."""
+        return {category.pk: (category.parent or category).slug for category in category_list()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("“Valid until” cannot be before “valid from”."))
+        category = data.get("category")
+        if category is not None:
+            root_slug = (category.parent or category).slug
+            details = self._details_of(root_slug, data)
+            for name, message in details_errors(root_slug, details).items():
+                self.add_error(DETAIL_PREFIX + name if name != "details" else None, message)
+            data["details"] = details
         return data
 
+    @staticmethod
+    def _details_of(root_slug: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The answers that belong to the chosen category; those typed for another category
+        (before the person changed their mind) are dropped."""
+        details = {}
+        for field in detail_fields_for(root_slug):
+            value = data.get(DETAIL_PREFIX + field.name)
+            if field.kind == "bool":
+                details[field.name] = bool(value)
+            elif value not in (None, ""):
+                details[field.name] = value
+        return details
+
     def service_kwargs(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = {name: self.cleaned_data[name] for name in self.model_fields()}
+        data["details"] = self.cleaned_data.get("details", {})
         if data.get("valid_from") is None:
             # Keep the model's default (today) rather than writing NULL.
             data.pop("valid_from", None)
@@ -94,6 +132,41 @@ class PostForm(forms.Form):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+DETAIL_PREFIX = "details_"
+COMMON_FIELDS = tuple(PostForm.base_fields)
+DETAIL_GROUP_LABELS = {
+    "accommodation": _("Accommodation details"),
+    "transport": _("Transport details"),
+    "interpreting": _("Interpreting details"),
+    "material-aid": _("Material aid details"),
+}
+
+
+def _detail_form_field(field: DetailField) -> forms.Field:
+    if field.kind == "int":
+        return forms.IntegerField(
+            label=field.label, required=False, min_value=field.minimum, max_value=field.maximum
+        )
+    if field.kind == "bool":
+        return forms.BooleanField(label=field.label, required=False)
+    if field.kind == "choice":
+        return forms.ChoiceField(
+            label=field.label, required=False, choices=[("", "—"), *field.choices]
+        )
+    return forms.ChoiceField(
+        label=field.label, required=False, choices=lambda: [("", "—"), *language_choices()]
+    )
+
+
+# Detail fields join the base before the twins subclass it, so both inherit them.
+for _fields in DETAIL_FIELDS.values():
+    for _field in _fields:
+        PostForm.base_fields[DETAIL_PREFIX + _field.name] = _detail_form_field(_field)
+        PostForm.declared_fields[DETAIL_PREFIX + _field.name] = PostForm.base_fields[
+            DETAIL_PREFIX + _field.name
+        ]
 
 
 SORT_DATE = "date"

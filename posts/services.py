@@ -30,6 +30,7 @@ EDITABLE_FIELDS = frozenset(
         "languages",
         "valid_from",
         "valid_until",
+        "details",
     }
 )
 

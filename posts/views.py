@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from places.geocoding import place_resolve
+from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
 from posts.models import STATUS_TRANSITIONS, Post, PostStatus
 from posts.ratelimit import post_rate_count, post_rate_exceeded
@@ -129,6 +130,7 @@ def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpRespons
             "kind": kind,
             "post": post,
             "can_edit": can_edit,
+            "details": details_display(post.root_category.slug, post.details),
             "status_actions": _allowed_actions(post) if can_edit else [],
         },
     )
