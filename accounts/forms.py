@@ -28,7 +28,9 @@ class SignupForm(forms.Form):
         required=False,
         help_text=_("Staff only: ask to join your organisation; a coordinator confirms it."),
     )
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
