@@ -226,3 +226,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # together within the window, so a hijacked or bot account cannot flood the lists.
 POMOC_POST_RATE_LIMIT = int(os.environ.get("POMOC_POST_RATE_LIMIT", "20"))
 POMOC_POST_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_POST_RATE_WINDOW_SECONDS", "3600"))
+
+# Map tiles of the Leaflet maps (Leaflet itself is served from static/vendor). Any XYZ tile
+# server; respect its usage policy or run your own.
+POMOC_MAP_TILES = os.environ.get(
+    "POMOC_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+POMOC_MAP_ATTRIBUTION = os.environ.get("POMOC_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

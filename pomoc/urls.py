@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import language_switch
+from places.views import place_check
 from pomoc import views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("my/", views.my_posts, name="my_posts"),
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
+    path("places/check/", place_check, name="place_check"),
     prefix_default_language=True,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,17 @@ class PostForm(forms.Form):
         max_length=200,
         help_text=_("A town, village or city district, e.g. Brno or Praha 6."),
     )
+    # Filled by clicking the map (static/js/post-form.js); empty means the place's own point.
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
     radius_km = forms.IntegerField(
         label=_("Radius (km)"), min_value=0, max_value=MAX_RADIUS_KM, initial=10
     )
@@ -70,12 +82,13 @@ class PostForm(forms.Form):
             kwargs["initial"] = initial
         self.instance = instance
         super().__init__(*args, **kwargs)
+        self.fields["place_name"].widget.attrs["data-place-check"] = "1"
         # The browser shows only the details of the chosen category (static/js/post-form.js).
         self.fields["category"].widget.attrs["data-detail-groups"] = "1"
 
     @classmethod
     def model_fields(cls) -> list[str]:
-        return [*COMMON_FIELDS, *cls.extra_fields]
+        return [name for name in (*COMMON_FIELDS, *cls.extra_fields) if name not in MAP_FIELDS]
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.model_fields()]
@@ -95,6 +108,8 @@ class PostForm(forms.Form):
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("“Valid until” cannot be before “valid from”."))
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error(None, _("Pick the point on the map again."))
         category = data.get("category")
         if category is not None:
             root_slug = (category.parent or category).slug
@@ -120,6 +135,9 @@ class PostForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.model_fields()}
         data["details"] = self.cleaned_data.get("details", {})
+        latitude, longitude = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        if latitude is not None and longitude is not None:
+            data["point"] = Point(longitude, latitude, srid=4326)
         if data.get("valid_from") is None:
             # Keep the model's default (today) rather than writing NULL.
             data.pop("valid_from", None)
@@ -135,6 +153,7 @@ class PostForm(forms.Form):
 
 
 DETAIL_PREFIX = "details_"
+MAP_FIELDS = ("latitude", "longitude")
 COMMON_FIELDS = tuple(PostForm.base_fields)
 DETAIL_GROUP_LABELS = {
     "accommodation": _("Accommodation details"),

@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -91,6 +93,16 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # Map markers for this page, rounded to 0.01° (about 1 km) like every public position.
+    markers = [
+        {
+            "title": post.title,
+            "url": reverse(f"{kind.name}_detail", kwargs={"pk": post.pk}),
+            "lat": round(post.location.y, 2),
+            "lon": round(post.location.x, 2),
+        }
+        for post in page
+    ]
     return render(
         request,
         "posts/post_list.html",
@@ -100,6 +112,9 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
             "page": page,
             "searched_place": searched_place,
             "query_string": query.urlencode(),
+            "markers": markers,
+            "map_tiles": settings.POMOC_MAP_TILES,
+            "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
         },
     )
 
@@ -149,6 +164,21 @@ def _allowed_actions(post: Post) -> list[tuple[str, str]]:
     ]
 
 
+def _form_context(kind: PostKind, form: PostForm, post: Post | None) -> dict:
+    return {
+        "kind": kind,
+        "form": form,
+        "post": post,
+        "map_tiles": settings.POMOC_MAP_TILES,
+        "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
+        # Texts the form's script shows, translated here so the script needs no catalogue.
+        "place_texts": {
+            "found": _("Found: %s. Click the map to refine the point if you wish."),
+            "refined": _("The point is refined on the map."),
+        },
+    }
+
+
 @login_required
 def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
     form = kind.form_class(request.POST or None)
@@ -170,9 +200,7 @@ def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
                 return redirect(f"{kind.name}_detail", pk=post.pk)
         if status == 200:
             status = 400 if form.errors else 200
-    return render(
-        request, "posts/post_form.html", {"kind": kind, "form": form, "post": None}, status=status
-    )
+    return render(request, "posts/post_form.html", _form_context(kind, form, None), status=status)
 
 
 @login_required
@@ -192,7 +220,7 @@ def post_edit(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
     return render(
         request,
         "posts/post_form.html",
-        {"kind": kind, "form": form, "post": post},
+        _form_context(kind, form, post),
         status=400 if form.errors else 200,
     )
 

@@ -67,7 +67,14 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     assert page.get_by_label("Seats").is_visible()
     assert not page.get_by_label("Beds").is_visible()
     page.get_by_label("Title").fill("Lift from Plzen to Praha on Fridays")
-    page.get_by_label("Place").fill("Plzen")
+    page.get_by_role("textbox", name="Place").fill("Plzen")
+    page.get_by_role("textbox", name="Place").press("Tab")
+    # The form shows what the typed name resolves to before saving.
+    page.wait_for_selector("text=Found: Plzeň")
+    # Refine the point by clicking the map a little east of the town centre.
+    box = page.locator("#place-map").bounding_box()
+    page.locator("#place-map").click(position={"x": box["width"] / 2 + 60, "y": box["height"] / 2})
+    page.wait_for_selector("text=The point is refined on the map.")
     page.get_by_label("Languages").select_option(["cs", "uk"])
     page.get_by_label("Seats").fill("3")
     page.get_by_role("button", name="Save").click()
@@ -81,6 +88,8 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     assert "e2e@example.org" not in page.content()
     offer = Offer.objects.get()
     assert (offer.place_name, offer.details["seats"]) == ("Plzeň", 3)
+    # East of Plzeň's centre (13.378 E), by the click, yet still Plzeň.
+    assert 13.38 < offer.location.x < 13.6
     # Playwright's greenlet gave this test its own connection; close it so the test database
     # can be dropped at the end of the run.
     connection.close()
