@@ -54,3 +54,14 @@ class SignupForm(forms.Form):
             preferred_language=self.cleaned_data["preferred_language"],
             organisation=self.cleaned_data.get("organisation"),
         )
+
+
+class MembershipRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Organisations the person has not asked to join yet.
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            memberships__user=user
+        ).order_by("name")

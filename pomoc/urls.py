@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import language_switch
+from accounts.views import language_switch, my_organisations
 from places.views import place_check
 from pomoc import views
 
@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("my/", views.my_posts, name="my_posts"),
+    path("my/organisations/", my_organisations, name="my_organisations"),
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),

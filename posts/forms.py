@@ -14,6 +14,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation, User
+from accounts.selectors import user_organisations
 from posts.details import DETAIL_FIELDS, DetailField, detail_fields_for, details_errors
 from posts.languages import language_choices
 from posts.models import MAX_DESCRIPTION_LENGTH, MAX_RADIUS_KM, Post
@@ -34,6 +36,13 @@ class PostForm(forms.Form):
     extra_fields: tuple[str, ...] = ()
 
     category = CategoryChoiceField(label=_("Category"), queryset=category_list())
+    # Only the organisations the person is an approved member of; hidden when there are none.
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Myself"),
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -74,7 +83,13 @@ class PostForm(forms.Form):
         label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, instance: Post | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        instance: Post | None = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         if instance is not None and "initial" not in kwargs:
             initial = {name: getattr(instance, name) for name in self.model_fields()}
             for name, value in (instance.details or {}).items():
@@ -82,6 +97,16 @@ class PostForm(forms.Form):
             kwargs["initial"] = initial
         self.instance = instance
         super().__init__(*args, **kwargs)
+        organisations = (
+            user_organisations(user=user) if user is not None and user.is_authenticated else None
+        )
+        if instance is not None and instance.organisation_id and organisations is not None:
+            # A coordinator editing someone's post keeps the post's organisation selectable.
+            organisations = organisations | Organisation.objects.filter(pk=instance.organisation_id)
+        if organisations is not None and organisations.exists():
+            self.fields["organisation"].queryset = organisations.distinct().order_by("name")
+        else:
+            del self.fields["organisation"]
         self.fields["place_name"].widget.attrs["data-place-check"] = "1"
         # The browser shows only the details of the chosen category (static/js/post-form.js).
         self.fields["category"].widget.attrs["data-detail-groups"] = "1"
@@ -91,7 +116,7 @@ class PostForm(forms.Form):
         return [name for name in (*COMMON_FIELDS, *cls.extra_fields) if name not in MAP_FIELDS]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.model_fields()]
+        return [self[name] for name in self.model_fields() if name in self.fields]
 
     def detail_groups(self) -> list[tuple[str, Any, list[forms.BoundField]]]:
         return [
@@ -133,7 +158,9 @@ class PostForm(forms.Form):
         return details
 
     def service_kwargs(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.model_fields()}
+        data = {
+            name: self.cleaned_data[name] for name in self.model_fields() if name in self.fields
+        }
         data["details"] = self.cleaned_data.get("details", {})
         latitude, longitude = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
         if latitude is not None and longitude is not None:

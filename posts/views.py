@@ -181,7 +181,7 @@ def _form_context(kind: PostKind, form: PostForm, post: Post | None) -> dict:
 
 @login_required
 def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
-    form = kind.form_class(request.POST or None)
+    form = kind.form_class(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if post_rate_exceeded(user=request.user):
@@ -208,7 +208,7 @@ def post_edit(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
     post = get_object_or_404(kind.model.objects.select_related("category"), pk=pk)
     if not post_can_edit(user=request.user, post=post):
         raise PermissionDenied
-    form = kind.form_class(request.POST or None, instance=post)
+    form = kind.form_class(request.POST or None, instance=post, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             kind.update(post, actor=request.user, **form.service_kwargs())
