@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests import factories
@@ -52,8 +54,11 @@ def test_signup_page_is_translated(client):
     assert "знайти допомогу для себе або своєї родини" in html
 
 
-def test_dates_are_localised(client, volunteer):
-    offer = factories.OfferFactory(owner=volunteer)
+@pytest.mark.parametrize(
+    ("language", "pattern"), [("cs", "%d.%m.%Y"), ("uk", "%d.%m.%Y"), ("en", "%m/%d/%Y")]
+)
+def test_dates_are_localised(client, volunteer, language, pattern):
+    offer = factories.OfferFactory(owner=volunteer, valid_from=dt.date(2026, 3, 7))
     client.force_login(volunteer)
-    html = client.get(f"/cs/offers/{offer.pk}/").content.decode()
-    assert offer.valid_from.strftime("%d.%m.%Y").lstrip("0").replace(".0", ".") in html
+    html = client.get(f"/{language}/offers/{offer.pk}/").content.decode()
+    assert dt.date(2026, 3, 7).strftime(pattern) in html
