@@ -24,3 +24,11 @@ def user_can_see_sensitive(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_coordinator or user_is_verified_staff(user=user)
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -60,3 +61,45 @@ def membership_decide(*, membership: Membership, approve: bool, actor: User) -> 
         action_path=reverse("home"),
     )
     return membership
+
+
+class SignupIntent:
+    """What a person says about themselves when signing up, and the role each answer means."""
+
+    OFFER = "offer"
+    NEED = "need"
+    ORGANISATION = "organisation"
+    ROLES = {
+        OFFER: Role.VOLUNTEER,
+        NEED: Role.IN_NEED,
+        ORGANISATION: Role.ORGANISATION_STAFF,
+    }
+
+
+@transaction.atomic
+def user_signup_complete(
+    *,
+    user: User,
+    intent: str,
+    preferred_language: str,
+    organisation: Organisation | None = None,
+) -> User:
+    """Finish a web sign-up: the role the person chose, their language and, for organisation
+    staff, a request to join their organisation (a coordinator approves it)."""
+    if intent not in SignupIntent.ROLES:
+        raise ValidationError({"intent": _("Choose how you want to use Pomoc.")})
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    user.roles = sorted({*user.roles, SignupIntent.ROLES[intent]})
+    user.preferred_language = preferred_language
+    user.save(update_fields=["roles", "preferred_language"])
+    if organisation is not None:
+        membership_request(user=user, organisation=organisation)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the interface language a signed-in person chose; unknown codes are ignored."""
+    if language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])

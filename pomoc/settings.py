@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.PreferredLanguageMiddleware",
 ]
 
 if not DEBUG:
@@ -269,3 +273,41 @@ SPECTACULAR_SETTINGS = {
         "NewPostStatusEnum": "posts.api.serializers.NEW_POST_STATUS_CHOICES",
     },
 }
+# Web sign-in (django-allauth): the email address is the login, there is no username.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional": a new person can post at once (help is urgent), the confirmation mail still goes
+# out and coordinators see who confirmed. POMOC_EMAIL_VERIFICATION=mandatory makes it a gate.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("POMOC_EMAIL_VERIFICATION", "optional")
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+# Slows down password guessing and sign-up bots; counted per IP and per account in the cache.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "5/m/ip,20/h/ip",
+    "reset_password": "5/m/ip,5/h/key",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "my_posts"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# Posting limit per user (see posts/ratelimit.py): at most this many new offers and needs
+# together within the window, so a hijacked or bot account cannot flood the lists.
+POMOC_POST_RATE_LIMIT = int(os.environ.get("POMOC_POST_RATE_LIMIT", "20"))
+POMOC_POST_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_POST_RATE_WINDOW_SECONDS", "3600"))
+
+# Map tiles of the Leaflet maps (Leaflet itself is served from static/vendor). Any XYZ tile
+# server; respect its usage policy or run your own.
+POMOC_MAP_TILES = os.environ.get(
+    "POMOC_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+POMOC_MAP_ATTRIBUTION = os.environ.get("POMOC_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

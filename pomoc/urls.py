@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views import language_switch, my_organisations
+from places.views import place_check
 from pomoc import views
 
 # The REST API lives outside the language prefix; each app adds its own router here.
@@ -13,6 +15,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
@@ -23,6 +26,12 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("notifications/", include("notifications.urls")),
     path("", include("catalogue.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("my/", views.my_posts, name="my_posts"),
+    path("my/organisations/", my_organisations, name="my_organisations"),
+    path("offers/", include("offers.urls")),
+    path("needs/", include("needs.urls")),
+    path("places/check/", place_check, name="place_check"),
     prefix_default_language=True,
 )
 

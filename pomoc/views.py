@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from needs.selectors import need_list_visible
-from offers.selectors import offer_list_visible
+from needs.selectors import need_list_owned, need_list_visible
+from offers.selectors import offer_list_owned, offer_list_visible
 from posts.selectors import category_list
 
 
@@ -17,5 +18,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "offer_count": offer_list_visible(user=user).count(),
             "need_count": need_list_visible(user=user).count(),
             "categories": category_list().filter(parent__isnull=True),
+        },
+    )
+
+
+@login_required
+def my_posts(request: HttpRequest) -> HttpResponse:
+    """A person's own offers and needs in every status, with the buttons to change them."""
+    return render(
+        request,
+        "my_posts.html",
+        {
+            "offers": offer_list_owned(user=request.user).order_by("-created_at"),
+            "needs": need_list_owned(user=request.user).order_by("-created_at"),
         },
     )

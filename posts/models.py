@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from posts.details import details_errors
 from posts.languages import unknown_languages
 
 MAX_RADIUS_KM = 500
@@ -160,6 +161,8 @@ class Post(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.ACTIVE
     )
+    # Category-specific answers (beds, seats, language pair...); rules in posts/details.py.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -214,6 +217,10 @@ class Post(models.Model):
             errors["valid_until"] = _("“Valid until” cannot be before “valid from”.")
         if not self.languages:
             errors["languages"] = _("Name at least one language.")
+        if self.category_id:
+            root = self.category.parent or self.category
+            for name, message in details_errors(root.slug, self.details).items():
+                errors.setdefault("details", []).append(f"{name}: {message}")
         if errors:
             raise ValidationError(errors)
 
@@ -221,6 +228,10 @@ class Post(models.Model):
     def extra_editable_fields(cls) -> frozenset[str]:
         """Fields of the concrete post (capacity, urgency...) a person may change."""
         return frozenset()
+
+    @property
+    def root_category(self) -> Category:
+        return self.category.parent or self.category
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

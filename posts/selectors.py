@@ -55,3 +55,36 @@ def post_near(queryset: QuerySet[P], *, point: Point, radius_km: float) -> Query
 
 def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
     return model.objects.filter(owner=user).select_related("category", "organisation")
+
+
+def post_search(
+    model: type[P],
+    *,
+    user: User | None,
+    text: str = "",
+    category: Category | None = None,
+    point: Point | None = None,
+    radius_km: float | None = None,
+    remote_only: bool = False,
+    language: str = "",
+    nearest_first: bool = False,
+) -> QuerySet[P]:
+    """The browse page's search over visible posts. With a point, only posts within radius_km
+    (index-backed ``post_near``), each with its ``distance``; newest first unless
+    ``nearest_first``."""
+    queryset = post_visible(model, user=user)
+    if category is not None:
+        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+    if remote_only:
+        queryset = queryset.filter(remote=True)
+    if language:
+        queryset = queryset.filter(languages__contains=[language])
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if point is not None:
+        queryset = post_near(queryset, point=point, radius_km=radius_km or 25)
+        if not nearest_first:
+            queryset = queryset.order_by("-created_at", "-pk")
+    else:
+        queryset = queryset.order_by("-created_at", "-pk")
+    return queryset

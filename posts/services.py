@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeVar
 
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from geopy.distance import geodesic
 
 from accounts.models import Organisation, User
 from accounts.selectors import user_organisations
@@ -30,6 +32,7 @@ EDITABLE_FIELDS = frozenset(
         "languages",
         "valid_from",
         "valid_until",
+        "details",
     }
 )
 
@@ -55,7 +58,13 @@ def _check_organisation(*, user: User, organisation: Organisation | None) -> Non
         )
 
 
-def _apply_place(post: Post, place_name: str) -> None:
+# How far a point clicked on the map may lie from the named place: refining within a town or
+# to a nearby village is fine, a point in another region means the name or the click is wrong.
+MAX_REFINE_KM = 25
+
+
+def _apply_place(post: Post, place_name: str, point: Point | None = None) -> None:
+    """Resolve the typed name; a point picked on the map refines it if it lies near."""
     try:
         resolved = place_resolve(place_name)
     except ValidationError as error:
@@ -63,6 +72,19 @@ def _apply_place(post: Post, place_name: str) -> None:
     post.place_name = resolved.name
     post.region = resolved.region
     post.location = resolved.point
+    if point is not None:
+        distance_km = geodesic((resolved.latitude, resolved.longitude), (point.y, point.x)).km
+        if distance_km > MAX_REFINE_KM:
+            raise ValidationError(
+                {
+                    "place_name": _(
+                        "The point on the map is %(km)d km from %(place)s; "
+                        "pick a point nearer or type another place."
+                    )
+                    % {"km": round(distance_km), "place": resolved.name}
+                }
+            )
+        post.location = Point(point.x, point.y, srid=4326)
 
 
 def _normalise_languages(languages: list[str]) -> list[str]:
@@ -87,6 +109,7 @@ def post_create(
     languages: list[str],
     status: str = PostStatus.ACTIVE,
     organisation: Organisation | None = None,
+    point: Point | None = None,
     **fields: object,
 ) -> P:
     _check_organisation(user=owner, organisation=organisation)
@@ -101,7 +124,7 @@ def post_create(
         status=status,
         **fields,
     )
-    _apply_place(post, place_name)
+    _apply_place(post, place_name, point)
     post_save_validated(post)
     return post
 
@@ -110,6 +133,7 @@ def post_create(
 def post_update(post: P, *, actor: User, **changes: object) -> P:
     if not post_can_edit(user=actor, post=post):
         raise PermissionDenied(_("You cannot edit this post."))
+    point = changes.pop("point", None)
     unknown = set(changes) - EDITABLE_FIELDS - post.extra_editable_fields()
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
@@ -122,7 +146,9 @@ def post_update(post: P, *, actor: User, **changes: object) -> P:
         changes["title"] = (changes["title"] or "").strip()
     for name, value in changes.items():
         setattr(post, name, value)
-    if place_name is not None and place_name != post.place_name:
+    if point is not None:
+        _apply_place(post, place_name if place_name is not None else post.place_name, point)
+    elif place_name is not None and place_name != post.place_name:
         _apply_place(post, place_name)
     post_save_validated(post)
     return post

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+
+
+def _in_preferred_language(request: HttpRequest, url: str) -> str:
+    language = getattr(request.user, "preferred_language", "")
+    if not language:
+        return url
+    # Translate first: resolving "/cs/..." only works while Czech is still active.
+    url = translate_url(url, language)
+    translation.activate(language)
+    return url
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """After signing in or up, continue in the language the person chose (their
+    preferred_language), not the one the login page happened to be shown in."""
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return _in_preferred_language(request, super().get_login_redirect_url(request))
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return _in_preferred_language(request, super().get_signup_redirect_url(request))

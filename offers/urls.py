@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from offers.views import OFFER_KIND
+from posts import views
+
+kind = {"kind": OFFER_KIND}
+
+urlpatterns = [
+    path("", views.post_list, kind, name="offer_list"),
+    path("new/", views.post_create, kind, name="offer_create"),
+    path("<int:pk>/", views.post_detail, kind, name="offer_detail"),
+    path("<int:pk>/edit/", views.post_edit, kind, name="offer_edit"),
+    path("<int:pk>/<slug:action>/", views.post_status, kind, name="offer_status"),
+]

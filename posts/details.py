@@ -1,0 +1,116 @@
+"""Category-specific details of a post (beds, seats, language pair...), validated per category.
+
+Stored in ``Post.details`` (JSON) because each category asks different questions and the set
+will grow; the rules live here, in one pure function, used by the model's ``clean`` (so the
+web, the API and the admin all obey them) and by the web form to show errors per field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from posts.languages import SPOKEN_LANGUAGES
+
+
+@dataclass(frozen=True)
+class DetailField:
+    name: str
+    kind: str  # "int", "bool", "choice", "language"
+    label: Any
+    minimum: int = 1
+    maximum: int = 0
+    choices: tuple[tuple[str, Any], ...] = ()
+
+
+VEHICLE_CHOICES = (
+    ("car", _("Car")),
+    ("van", _("Van")),
+    ("minibus", _("Minibus")),
+    ("truck", _("Truck")),
+)
+CONDITION_CHOICES = (("new", _("New")), ("good", _("Good")), ("used", _("Used")))
+
+# Top-level category slug -> the details its posts may carry (all optional).
+DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
+    "accommodation": (
+        DetailField("beds", "int", _("Beds"), maximum=50),
+        DetailField("pets", "bool", _("Pets welcome")),
+        DetailField("accessible", "bool", _("Wheelchair accessible")),
+    ),
+    "transport": (
+        DetailField("seats", "int", _("Seats"), maximum=60),
+        DetailField("vehicle", "choice", _("Vehicle"), choices=VEHICLE_CHOICES),
+        DetailField("cargo", "bool", _("Can carry cargo")),
+    ),
+    "interpreting": (
+        DetailField("language_from", "language", _("From language")),
+        DetailField("language_to", "language", _("To language")),
+    ),
+    "material-aid": (
+        DetailField("quantity", "int", _("Quantity"), maximum=100_000),
+        DetailField("condition", "choice", _("Condition"), choices=CONDITION_CHOICES),
+    ),
+}
+
+
+def detail_fields_for(root_slug: str | None) -> tuple[DetailField, ...]:
+    return DETAIL_FIELDS.get(root_slug or "", ())
+
+
+def details_errors(root_slug: str | None, details: dict[str, Any]) -> dict[str, str]:
+    """Field name -> message for every broken rule; empty when the details are valid.
+
+    Steps: refuse a non-dict, refuse keys the category does not know, then check each value's
+    type and range.
+    """
+    if not isinstance(details, dict):
+        return {"details": str(_("Details must be an object."))}
+    fields = {field.name: field for field in detail_fields_for(root_slug)}
+    errors: dict[str, str] = {}
+    for name, value in details.items():
+        field = fields.get(name)
+        if field is None:
+            errors[name] = str(_("This category has no detail called “%(name)s”.") % {"name": name})
+        elif field.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                errors[name] = str(_("Enter a whole number."))
+            elif not field.minimum <= value <= field.maximum:
+                errors[name] = str(
+                    _("Enter a number from %(min)d to %(max)d.")
+                    % {"min": field.minimum, "max": field.maximum}
+                )
+        elif field.kind == "bool":
+            if not isinstance(value, bool):
+                errors[name] = str(_("Enter yes or no."))
+        elif field.kind == "choice":
+            if value not in dict(field.choices):
+                errors[name] = str(_("Choose one of the offered values."))
+        elif field.kind == "language" and value not in SPOKEN_LANGUAGES:
+            errors[name] = str(_("Unknown language code."))
+    if (
+        "language_from" in details
+        and details.get("language_from") == details.get("language_to")
+        and "language_from" not in errors
+    ):
+        errors["language_to"] = str(_("Choose two different languages."))
+    return errors
+
+
+def details_display(root_slug: str | None, details: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(label, shown value) pairs for a detail page, in the category's order."""
+    shown = []
+    for field in detail_fields_for(root_slug):
+        if field.name not in details:
+            continue
+        value = details[field.name]
+        if field.kind == "bool":
+            value = _("yes") if value else _("no")
+        elif field.kind == "choice":
+            value = dict(field.choices).get(value, value)
+        elif field.kind == "language":
+            value = _(SPOKEN_LANGUAGES.get(value, value))
+        shown.append((field.label, value))
+    return shown

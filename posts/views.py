@@ -1,0 +1,243 @@
+"""Web pages shared by offers and needs. Each app's urls.py passes its ``PostKind``, so the two
+twins have the same pages written once (thin views: parse, call a service or selector, render).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from places.geocoding import place_resolve
+from posts.details import details_display
+from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
+from posts.models import STATUS_TRANSITIONS, Post, PostStatus
+from posts.ratelimit import post_rate_count, post_rate_exceeded
+from posts.selectors import post_search, post_visible
+from posts.services import post_can_edit
+
+PAGE_SIZE = 20
+
+# The status buttons on a post: action in the URL -> the status it moves to.
+STATUS_ACTIONS: dict[str, str] = {
+    "pause": PostStatus.PAUSED,
+    "reactivate": PostStatus.ACTIVE,
+    "fulfilled": PostStatus.FULFILLED,
+    "withdraw": PostStatus.WITHDRAWN,
+}
+
+
+@dataclass(frozen=True)
+class PostKind:
+    """What differs between the offer pages and the need pages."""
+
+    model: type[Post]
+    form_class: type[PostForm]
+    create: Callable[..., Post]
+    update: Callable[..., Post]
+    set_status: Callable[..., Post]
+    # URL names are "<name>_list", "<name>_detail", "<name>_create", "<name>_edit",
+    # "<name>_status"; templates get the kind to build them.
+    name: str
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+
+def _viewer(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
+    form = PostSearchForm(request.GET or None)
+    posts = kind.model.objects.none()
+    searched_place = None
+    if not request.GET:
+        posts = post_search(kind.model, user=_viewer(request))
+    elif form.is_valid():
+        data = form.cleaned_data
+        point = None
+        if data["place"]:
+            try:
+                searched_place = place_resolve(data["place"])
+                point = searched_place.point
+            except ValidationError as error:
+                form.add_error("place", error.messages)
+        if form.is_valid():
+            posts = post_search(
+                kind.model,
+                user=_viewer(request),
+                text=data["q"].strip(),
+                category=data["category"],
+                point=point,
+                radius_km=data["radius_km"] or 25,
+                remote_only=data["remote"],
+                language=data["language"],
+                nearest_first=data["sort"] == SORT_DISTANCE,
+            )
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Map markers for this page, rounded to 0.01° (about 1 km) like every public position.
+    markers = [
+        {
+            "title": post.title,
+            "url": reverse(f"{kind.name}_detail", kwargs={"pk": post.pk}),
+            "lat": round(post.location.y, 2),
+            "lon": round(post.location.x, 2),
+        }
+        for post in page
+    ]
+    return render(
+        request,
+        "posts/post_list.html",
+        {
+            "kind": kind,
+            "form": form,
+            "page": page,
+            "searched_place": searched_place,
+            "query_string": query.urlencode(),
+            "markers": markers,
+            "map_tiles": settings.POMOC_MAP_TILES,
+            "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
+        },
+    )
+
+
+def _post_for_viewer(request: HttpRequest, kind: PostKind, pk: int) -> Post:
+    """A post the viewer may see: a visible one, or any post they may edit. Anything else is
+    a 404, so nobody learns that a hidden (sensitive, paused) post exists."""
+    post = post_visible(kind.model, user=_viewer(request)).filter(pk=pk).first()
+    if post is not None:
+        return post
+    post = (
+        kind.model.objects.select_related("category", "category__parent", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if post is not None and post_can_edit(user=request.user, post=post):
+        return post
+    raise Http404
+
+
+def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
+    post = _post_for_viewer(request, kind, pk)
+    can_edit = post_can_edit(user=request.user, post=post)
+    return render(
+        request,
+        "posts/post_detail.html",
+        {
+            "kind": kind,
+            "post": post,
+            "can_edit": can_edit,
+            "details": details_display(post.root_category.slug, post.details),
+            "status_actions": _allowed_actions(post) if can_edit else [],
+        },
+    )
+
+
+def _allowed_actions(post: Post) -> list[tuple[str, str]]:
+    labels = {
+        "pause": _("Pause"),
+        "reactivate": _("Reactivate"),
+        "fulfilled": _("Mark as fulfilled"),
+        "withdraw": _("Withdraw"),
+    }
+    allowed = STATUS_TRANSITIONS[post.status]
+    return [
+        (action, labels[action]) for action, status in STATUS_ACTIONS.items() if status in allowed
+    ]
+
+
+def _form_context(kind: PostKind, form: PostForm, post: Post | None) -> dict:
+    return {
+        "kind": kind,
+        "form": form,
+        "post": post,
+        "map_tiles": settings.POMOC_MAP_TILES,
+        "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
+        # Texts the form's script shows, translated here so the script needs no catalogue.
+        "place_texts": {
+            "found": _("Found: %s. Click the map to refine the point if you wish."),
+            "refined": _("The point is refined on the map."),
+        },
+    }
+
+
+@login_required
+def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
+    form = kind.form_class(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if post_rate_exceeded(user=request.user):
+            form.add_error(
+                None, _("You have posted a lot in a short time. Please try again in an hour.")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                post = kind.create(owner=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                post_rate_count(user=request.user)
+                messages.success(request, _("Saved. Thank you!"))
+                return redirect(f"{kind.name}_detail", pk=post.pk)
+        if status == 200:
+            status = 400 if form.errors else 200
+    return render(request, "posts/post_form.html", _form_context(kind, form, None), status=status)
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
+    post = get_object_or_404(kind.model.objects.select_related("category"), pk=pk)
+    if not post_can_edit(user=request.user, post=post):
+        raise PermissionDenied
+    form = kind.form_class(request.POST or None, instance=post, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.update(post, actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(f"{kind.name}_detail", pk=post.pk)
+    return render(
+        request,
+        "posts/post_form.html",
+        _form_context(kind, form, post),
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def post_status(request: HttpRequest, pk: int, action: str, *, kind: PostKind) -> HttpResponse:
+    post = get_object_or_404(kind.model, pk=pk)
+    if action not in STATUS_ACTIONS:
+        raise Http404
+    if not post_can_edit(user=request.user, post=post):
+        raise PermissionDenied
+    try:
+        kind.set_status(post, actor=request.user, status=STATUS_ACTIONS[action])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Status changed to %s.") % post.get_status_display())
+    return redirect(f"{kind.name}_detail", pk=post.pk)

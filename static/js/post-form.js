@@ -1,0 +1,75 @@
+// The post form's small helpers; without JavaScript the form works the same, minus the map.
+// 1. Show only the detail questions of the chosen category (the server ignores the others).
+// 2. Show what the typed place resolves to, and let a click on the map refine the point.
+(function () {
+  var select = document.getElementById("id_category");
+  var rootsScript = document.getElementById("category-roots");
+  if (select && rootsScript) {
+    var roots = JSON.parse(rootsScript.textContent);
+    var updateGroups = function () {
+      var root = roots[select.value] || "";
+      document.querySelectorAll("fieldset[data-detail-group]").forEach(function (fieldset) {
+        fieldset.hidden = fieldset.getAttribute("data-detail-group") !== root;
+      });
+    };
+    select.addEventListener("change", updateGroups);
+    updateGroups();
+  }
+
+  var place = document.getElementById("id_place_name");
+  var mapBox = document.getElementById("place-map");
+  var preview = document.getElementById("place-preview");
+  var latitude = document.getElementById("id_latitude");
+  var longitude = document.getElementById("id_longitude");
+  if (!place || !mapBox || !preview) return;
+  var texts = JSON.parse(document.getElementById("place-texts").textContent);
+  var map = null;
+  var marker = null;
+
+  function showOnMap(lat, lon) {
+    if (typeof L === "undefined") return;
+    mapBox.hidden = false;
+    if (!map) {
+      map = L.map(mapBox).setView([lat, lon], 12);
+      L.tileLayer(mapBox.dataset.tiles, {
+        attribution: mapBox.dataset.attribution,
+        maxZoom: 18,
+      }).addTo(map);
+      map.on("click", function (event) {
+        marker.setLatLng(event.latlng);
+        latitude.value = event.latlng.lat.toFixed(5);
+        longitude.value = event.latlng.lng.toFixed(5);
+        preview.textContent = texts.refined;
+      });
+      marker = L.marker([lat, lon]).addTo(map);
+    } else {
+      map.setView([lat, lon], 12);
+      marker.setLatLng([lat, lon]);
+    }
+  }
+
+  function check(event) {
+    // A newly typed name means an earlier map point no longer applies.
+    if (event) { latitude.value = ""; longitude.value = ""; }
+    var query = place.value.trim();
+    if (!query) { preview.textContent = ""; return; }
+    fetch(mapBox.dataset.checkUrl + "?q=" + encodeURIComponent(query), {
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.error) { preview.textContent = data.error; return; }
+        var name = data.region ? data.name + " (" + data.region + ")" : data.name;
+        preview.textContent = texts.found.replace("%s", name);
+        if (latitude.value && longitude.value) {
+          showOnMap(parseFloat(latitude.value), parseFloat(longitude.value));
+        } else {
+          showOnMap(data.latitude, data.longitude);
+        }
+      })
+      .catch(function () { preview.textContent = ""; });
+  }
+
+  place.addEventListener("change", check);
+  if (place.value.trim()) check(null);
+})();

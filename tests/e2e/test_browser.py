@@ -1,0 +1,95 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright): sign up,
+offer help by typing a place name, find the offer in the search."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from offers.models import Offer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # afterwards are still plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # The live server answers each request in a new thread; persistent connections from those
+    # threads would outlive the test and block dropping the test database.
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    cache.clear()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+    connection.settings_dict["CONN_MAX_AGE"] = max_age
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_offer_help_and_find_it(page, live_server):
+    base = live_server.url
+    # Sign up as a volunteer.
+    page.goto(f"{base}/en/accounts/signup/")
+    page.get_by_label("Email").fill("e2e@example.org")
+    page.locator("input[name=password1]").fill("a-long-and-unusual-pass")
+    page.locator("input[name=password2]").fill("a-long-and-unusual-pass")
+    page.get_by_label("offer help").check()
+    page.get_by_label("Preferred language").select_option("en")
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url(f"{base}/en/my/")
+
+    # Offer help, typing the place as a name (without its accent).
+    page.get_by_role("link", name="Offer help").first.click()
+    page.get_by_label("Category").select_option(label="— Transport of people")
+    # Only the transport details are shown for a transport category.
+    assert page.get_by_label("Seats").is_visible()
+    assert not page.get_by_label("Beds").is_visible()
+    page.get_by_label("Title").fill("Lift from Plzen to Praha on Fridays")
+    page.get_by_role("textbox", name="Place").fill("Plzen")
+    page.get_by_role("textbox", name="Place").press("Tab")
+    # The form shows what the typed name resolves to before saving.
+    page.wait_for_selector("text=Found: Plzeň")
+    # Refine the point by clicking the map a little east of the town centre.
+    box = page.locator("#place-map").bounding_box()
+    page.locator("#place-map").click(position={"x": box["width"] / 2 + 60, "y": box["height"] / 2})
+    page.wait_for_selector("text=The point is refined on the map.")
+    page.get_by_label("Languages").select_option(["cs", "uk"])
+    page.get_by_label("Seats").fill("3")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_selector("text=Saved. Thank you!")
+    assert "Plzeň" in page.content()
+
+    # Find it in the search, anonymously.
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{base}/en/offers/?place=Plze%C5%88&radius_km=10&sort=distance")
+    page.get_by_role("link", name="Lift from Plzen to Praha on Fridays").click()
+    assert "e2e@example.org" not in page.content()
+    offer = Offer.objects.get()
+    assert (offer.place_name, offer.details["seats"]) == ("Plzeň", 3)
+    # East of Plzeň's centre (13.378 E), by the click, yet still Plzeň.
+    assert 13.38 < offer.location.x < 13.6
+    # Playwright's greenlet gave this test its own connection; close it so the test database
+    # can be dropped at the end of the run.
+    connection.close()
