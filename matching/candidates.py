@@ -65,19 +65,28 @@ _NEED_HAS_ROOM = f"""
     ) < %(per_need)s
 """
 
+# One probe per category the need accepts (its own and its parent's): the index leads with the
+# category, so each probe walks only offers of that category, nearest first; then the nearest
+# ``limit`` of both probes.
 _OFFERS_FOR_NEEDS = """
 SELECT n.id, c.offer_id, c.distance_m
 FROM needs_need n
 JOIN posts_category cat ON cat.id = n.category_id
 CROSS JOIN LATERAL (
-    SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
-    FROM offers_offer o
-    WHERE {offer_valid}
-      AND o.category_id IN (n.category_id, cat.parent_id)
-      AND {reach}
-      AND {pair_rules}
-      AND {offer_has_room}
-    ORDER BY o.location_3035 <-> n.location_3035
+    SELECT p.offer_id, p.distance_m
+    FROM (VALUES (n.category_id), (cat.parent_id)) AS accepted(category_id)
+    CROSS JOIN LATERAL (
+        SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
+        FROM offers_offer o
+        WHERE o.category_id = accepted.category_id
+          AND {offer_valid}
+          AND {reach}
+          AND {pair_rules}
+          AND {offer_has_room}
+        ORDER BY o.location_3035 <-> n.location_3035
+        LIMIT %(limit)s
+    ) p
+    ORDER BY p.distance_m
     LIMIT %(limit)s
 ) c
 WHERE {need_valid} AND {need_filter} AND {need_has_room}
@@ -87,14 +96,20 @@ _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
 FROM offers_offer o
 CROSS JOIN LATERAL (
-    SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
-    FROM needs_need n
-    WHERE {need_valid}
-      AND n.category_id = ANY(%(category_ids)s)
-      AND {reach}
-      AND {pair_rules}
-      AND {need_has_room}
-    ORDER BY n.location_3035 <-> o.location_3035
+    SELECT p.need_id, p.distance_m
+    FROM unnest(%(category_ids)s::bigint[]) AS accepted(category_id)
+    CROSS JOIN LATERAL (
+        SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
+        FROM needs_need n
+        WHERE n.category_id = accepted.category_id
+          AND {need_valid}
+          AND {reach}
+          AND {pair_rules}
+          AND {need_has_room}
+        ORDER BY n.location_3035 <-> o.location_3035
+        LIMIT %(limit)s
+    ) p
+    ORDER BY p.distance_m
     LIMIT %(limit)s
 ) c
 WHERE o.id = %(offer_id)s AND {offer_valid}
@@ -112,10 +127,15 @@ _REACH_NEED_SIDE = (
 )
 
 
-def _max_radius(table: str) -> int:
+def max_radius(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(max(radius_km), 0) FROM {table} WHERE status = 'active'")
         return int(cursor.fetchone()[0])
+
+
+def _no_jit(cursor) -> None:
+    # Thousands of tiny index probes: compiling them with JIT costs more than it saves.
+    cursor.execute("SET jit = off")
 
 
 def _collect(rows: Iterable[Sequence], into: dict[tuple[int, int], Candidate]) -> None:
@@ -135,6 +155,7 @@ def offers_for_needs(
     per_need: int,
     per_offer: int,
     id_range: tuple[int, int] | None = None,
+    largest_radius: int | None = None,
 ) -> list[Candidate]:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
@@ -148,7 +169,7 @@ def offers_for_needs(
         "limit": limit,
         "per_need": per_need,
         "per_offer": per_offer,
-        "max_radius": _max_radius("offers_offer"),
+        "max_radius": largest_radius if largest_radius is not None else max_radius("offers_offer"),
     }
     if need_ids is not None:
         need_filter = "n.id = ANY(%(need_ids)s)"
@@ -171,6 +192,7 @@ def offers_for_needs(
     }
     found: dict[tuple[int, int], Candidate] = {}
     with connection.cursor() as cursor:
+        _no_jit(cursor)
         cursor.execute(_OFFERS_FOR_NEEDS.format(reach=_REACH_OFFER_SIDE, **common), params)
         _collect(cursor.fetchall(), found)
         remote = _OFFERS_FOR_NEEDS.format(reach="o.remote", **common) + " AND n.remote"
@@ -192,7 +214,7 @@ def needs_for_offer(
         "category_ids": list(category_ids),
         "limit": limit,
         "per_need": per_need,
-        "max_radius": _max_radius("needs_need"),
+        "max_radius": max_radius("needs_need"),
     }
     common = {
         "offer_valid": _valid("o"),
@@ -202,6 +224,7 @@ def needs_for_offer(
     }
     found: dict[tuple[int, int], Candidate] = {}
     with connection.cursor() as cursor:
+        _no_jit(cursor)
         cursor.execute(_NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
         _collect(cursor.fetchall(), found)
         remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"

@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -38,7 +41,7 @@ logger = logging.getLogger(__name__)
 # pg_advisory lock key of the full pass: any constant, the same in every process.
 FULL_PASS_LOCK = 4_711_001
 # The full pass walks the needs in id chunks of this size (progress bar, bounded memory).
-CHUNK_SIZE = 20_000
+CHUNK_SIZE = 5_000
 
 OPEN = MatchStatus.PROPOSED
 TAKEN = MatchStatus.APPROVED
@@ -259,9 +262,12 @@ def full_pass(
     result = PassResult()
     run = None if dry_run else MatchRun.objects.create(kind=RunKind.FULL)
     result.run_id = run.pk if run else None
+    # Candidate chunks may run on several connections at once, which then see committed data
+    # only: not when the caller holds a transaction (a test, or an outer atomic block).
+    workers = 1 if connection.in_atomic_block else settings.POMOC_MATCHING_WORKERS
     try:
         with transaction.atomic():
-            result = _full_pass_locked(result, dry_run=dry_run, progress=progress)
+            result = _full_pass_locked(result, dry_run=dry_run, progress=progress, workers=workers)
             if dry_run:
                 transaction.set_rollback(True)
     except Exception:
@@ -273,8 +279,31 @@ def full_pass(
     return result
 
 
+def _chunk_candidates(
+    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int], largest_radius: int
+) -> list[candidate_sql.Candidate]:
+    try:
+        return candidate_sql.offers_for_needs(
+            today=today,
+            need_ids=None,
+            full_offer_ids=full_offers,
+            limit=settings.POMOC_MATCHING_CANDIDATES,
+            per_need=settings.POMOC_MATCHING_PER_NEED,
+            per_offer=settings.POMOC_MATCHING_PER_OFFER,
+            id_range=id_range,
+            largest_radius=largest_radius,
+        )
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # each worker thread opened its own connection
+
+
 def _full_pass_locked(
-    result: PassResult, *, dry_run: bool, progress: Callable[[int, int], None] | None
+    result: PassResult,
+    *,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None,
+    workers: int,
 ) -> PassResult:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FULL_PASS_LOCK])
@@ -288,22 +317,19 @@ def _full_pass_locked(
     result.withdrawn = withdraw_stale(today=today)
 
     full_offers = [offer_id for offer_id, slots in _offer_slots(None).items() if slots <= 0]
-    found: list[candidate_sql.Candidate] = []
     chunks = _need_id_chunks()
-    for index, id_range in enumerate(chunks, start=1):
-        found.extend(
-            candidate_sql.offers_for_needs(
-                today=today,
-                need_ids=None,
-                full_offer_ids=full_offers,
-                limit=settings.POMOC_MATCHING_CANDIDATES,
-                per_need=settings.POMOC_MATCHING_PER_NEED,
-                per_offer=settings.POMOC_MATCHING_PER_OFFER,
-                id_range=id_range,
-            )
-        )
-        if progress:
-            progress(index, len(chunks))
+    work = partial(
+        _chunk_candidates,
+        today=today,
+        full_offers=full_offers,
+        largest_radius=candidate_sql.max_radius("offers_offer"),
+    )
+    found: list[candidate_sql.Candidate] = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for index, chunk in enumerate(pool.map(work, chunks), start=1):
+            found.extend(chunk)
+            if progress:
+                progress(index, len(chunks))
     result.candidates = len(found)
     need_ids = {pair.need_id for pair in found}
     offer_ids = {pair.offer_id for pair in found}
