@@ -326,7 +326,9 @@ def _full_pass_locked(
     )
     found: list[candidate_sql.Candidate] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for index, chunk in enumerate(pool.map(work, chunks), start=1):
+        # One worker: stay on this thread and its connection (and its transaction).
+        results = pool.map(work, chunks) if workers > 1 else map(work, chunks)
+        for index, chunk in enumerate(results, start=1):
             found.extend(chunk)
             if progress:
                 progress(index, len(chunks))
