@@ -68,6 +68,22 @@ _NEED_HAS_ROOM = f"""
 # One probe per category the need accepts (its own and its parent's): the index leads with the
 # category, so each probe walks only offers of that category, nearest first; then the nearest
 # ``limit`` of both probes.
+# Must match the partial indexes of migration 0002.
+NEAR_RADIUS_KM = 30
+
+_OFFER_PROBE = """
+        SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
+        FROM offers_offer o
+        WHERE o.category_id = accepted.category_id
+          AND {radius_class}
+          AND {offer_valid}
+          AND {reach}
+          AND {pair_rules}
+          AND {offer_has_room}
+        ORDER BY o.location_3035 <-> n.location_3035
+        LIMIT %(limit)s
+"""
+
 _OFFERS_FOR_NEEDS = """
 SELECT n.id, c.offer_id, c.distance_m
 FROM needs_need n
@@ -75,17 +91,7 @@ JOIN posts_category cat ON cat.id = n.category_id
 CROSS JOIN LATERAL (
     SELECT p.offer_id, p.distance_m
     FROM (VALUES (n.category_id), (cat.parent_id)) AS accepted(category_id)
-    CROSS JOIN LATERAL (
-        SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
-        FROM offers_offer o
-        WHERE o.category_id = accepted.category_id
-          AND {offer_valid}
-          AND {reach}
-          AND {pair_rules}
-          AND {offer_has_room}
-        ORDER BY o.location_3035 <-> n.location_3035
-        LIMIT %(limit)s
-    ) p
+    CROSS JOIN LATERAL ({probes}) p
     ORDER BY p.distance_m
     LIMIT %(limit)s
 ) c
@@ -118,7 +124,7 @@ WHERE o.id = %(offer_id)s AND {offer_valid}
 # Within reach, with an index-usable bound first: ST_DWithin can use the index only when its
 # distance does not depend on the row being probed, hence the largest radius on the other side.
 _REACH_OFFER_SIDE = (
-    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + %(max_radius)s) * 1000.0) "
+    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + {bound}) * 1000.0) "
     "AND ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + o.radius_km) * 1000.0)"
 )
 _REACH_NEED_SIDE = (
@@ -190,13 +196,28 @@ def offers_for_needs(
         "offer_has_room": offer_has_room,
         "need_has_room": _NEED_HAS_ROOM,
     }
+    near, far = (
+        _OFFER_PROBE.format(
+            radius_class=radius_class,
+            reach=_REACH_OFFER_SIDE.format(bound=bound),
+            **common,
+        )
+        for radius_class, bound in (
+            (f"o.status = 'active' AND o.radius_km <= {NEAR_RADIUS_KM}", NEAR_RADIUS_KM),
+            (f"o.status = 'active' AND o.radius_km > {NEAR_RADIUS_KM}", "%(max_radius)s"),
+        )
+    )
+    # Nearest-first within each radius class, on that class's partial index.
+    spatial = _OFFERS_FOR_NEEDS.format(probes=f"({near}) UNION ALL ({far})", **common)
+    remote = _OFFERS_FOR_NEEDS.format(
+        probes=_OFFER_PROBE.format(radius_class="o.remote", reach="TRUE", **common), **common
+    )
     found: dict[tuple[int, int], Candidate] = {}
     with connection.cursor() as cursor:
         _no_jit(cursor)
-        cursor.execute(_OFFERS_FOR_NEEDS.format(reach=_REACH_OFFER_SIDE, **common), params)
+        cursor.execute(spatial, params)
         _collect(cursor.fetchall(), found)
-        remote = _OFFERS_FOR_NEEDS.format(reach="o.remote", **common) + " AND n.remote"
-        cursor.execute(remote, params)
+        cursor.execute(remote + " AND n.remote", params)
         _collect(cursor.fetchall(), found)
     return list(found.values())
 

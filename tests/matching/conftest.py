@@ -19,3 +19,14 @@ def _matching_on_save_off(settings):
     # Saving a post queues an incremental pass; tests of the pass call it themselves, and the
     # ones about the hook switch it to "sync".
     settings.POMOC_MATCHING_ON_SAVE = "off"
+
+
+@pytest.fixture
+def seeded_categories(transactional_db):
+    """Transactional tests start after a flush that emptied the categories the posts
+    migration seeds; seed them again the same way."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)
