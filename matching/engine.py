@@ -169,33 +169,29 @@ def _assign(
 
 
 def _insert(chosen: Sequence[ScoredPair], run_id: int | None) -> int:
-    """COPY the chosen pairs into a temporary table, then insert them, skipping any pair that
-    already has a Match (in any status): that is what makes passes idempotent."""
+    """Insert the chosen pairs in one statement, skipping any pair that already has a Match (in
+    any status): that is what makes passes idempotent and concurrent passes harmless."""
     if not chosen:
         return 0
     weights = settings.POMOC_MATCHING_WEIGHTS
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS matching_new (offer_id bigint, need_id bigint, "
-            "score double precision, explanation jsonb) ON COMMIT DROP"
-        )
-        cursor.execute("TRUNCATE matching_new")
-        with cursor.cursor.copy(
-            "COPY matching_new (offer_id, need_id, score, explanation) FROM STDIN"
-        ) as copy:
-            for pair in chosen:
-                reasons = json.dumps(explanation(pair, weights))
-                copy.write_row((pair.offer_id, pair.need_id, pair.score, reasons))
-        cursor.execute(
             "INSERT INTO matching_match (offer_id, need_id, score, explanation, status, "
             "proposed_at, status_changed_at, run_id) "
-            "SELECT offer_id, need_id, score, explanation, %s, now(), now(), %s FROM matching_new "
+            "SELECT offer_id, need_id, score, explanation, %s, now(), now(), %s "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::jsonb[]) "
+            "AS chosen(offer_id, need_id, score, explanation) "
             "ORDER BY need_id, offer_id ON CONFLICT (offer_id, need_id) DO NOTHING",
-            [OPEN, run_id],
+            [
+                OPEN,
+                run_id,
+                [pair.offer_id for pair in chosen],
+                [pair.need_id for pair in chosen],
+                [pair.score for pair in chosen],
+                [json.dumps(explanation(pair, weights)) for pair in chosen],
+            ],
         )
-        inserted = cursor.rowcount
-        cursor.execute("DROP TABLE matching_new")
-    return inserted
+        return cursor.rowcount
 
 
 def withdraw_stale(

@@ -19,6 +19,8 @@ def forwards_sql(table: str) -> list[str]:
         f"GENERATED ALWAYS AS (ST_Transform(location::geometry, 3035)) STORED",
         f"CREATE INDEX {table}_active_3035 ON {table} USING gist (category_id, location_3035) "
         f"WHERE status = 'active'",
+        # The longest radius bounds the nearest-first probes; a btree makes max() instant.
+        f"CREATE INDEX {table}_active_radius ON {table} (radius_km) WHERE status = 'active'",
         # Offers split by radius: a probe for short-radius offers can stop at the need's radius
         # plus 30 km instead of plus the longest radius anyone has (measured 3x faster).
         *(
