@@ -209,10 +209,13 @@ def withdraw_stale(
         scope = " AND m.need_id = %(need_id)s"
     with connection.cursor() as cursor:
         cursor.execute(
+            # EXISTS on primary keys: for one post this touches only its few matches.
             f"""UPDATE matching_match m SET status = %(withdrawn)s, status_changed_at = now()
-                FROM offers_offer o, needs_need n
-                WHERE m.offer_id = o.id AND m.need_id = n.id AND m.status = %(open)s {scope}
-                  AND ({stale.format(a="o")} OR {stale.format(a="n")})""",
+                WHERE m.status = %(open)s {scope}
+                  AND (EXISTS (SELECT 1 FROM offers_offer o
+                               WHERE o.id = m.offer_id AND ({stale.format(a="o")}))
+                       OR EXISTS (SELECT 1 FROM needs_need n
+                                  WHERE n.id = m.need_id AND ({stale.format(a="n")})))""",
             {
                 "today": today,
                 "withdrawn": MatchStatus.WITHDRAWN,
