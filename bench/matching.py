@@ -112,8 +112,8 @@ def load(conn, table: str, data: Synthetic, kind: str, now: dt.datetime) -> None
     extra = ["capacity"] if kind == "offer" else ["people_count", "urgency"]
     columns = [
         "owner_id", "organisation_id", "category_id", "title", "description", "place_name",
-        "location", "radius_km", "remote", "languages", "valid_from", "valid_until", "status",
-        "created_at", "updated_at", *extra,
+        "region", "details", "location", "radius_km", "remote", "languages", "valid_from",
+        "valid_until", "status", "created_at", "updated_at", *extra,
     ]  # fmt: skip
     today = now.date()
     copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
@@ -127,6 +127,8 @@ def load(conn, table: str, data: Synthetic, kind: str, now: dt.datetime) -> None
                 f"bench {kind} {i}",
                 "",
                 "bench",
+                "",
+                "{}",
                 f"SRID=4326;POINT({data.lon[i]:.6f} {data.lat[i]:.6f})",
                 int(data.radius[i]),
                 bool(data.remote[i]),
