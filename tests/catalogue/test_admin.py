@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import User
 from catalogue.models import Project
@@ -69,8 +71,14 @@ def test_an_edit_that_duplicates_another_project_is_refused(admin_client):
     admin_client.post("/admin/catalogue/project/add/", form_data("Skills", [ikea]))
     other = ProjectFactory(title="Other")
     response = admin_client.post(
-        f"/admin/catalogue/project/{other.pk}/change/", form_data("skills", [ikea])
+        f"/admin/catalogue/project/{other.pk}/change/",
+        form_data("skills", [ikea]),
     )
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    # The admin speaks the coordinator's language: expect the message in the page's language.
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        expected = translation.gettext(
+            "A project with this title, funders and period already exists."
+        )
+    assert escape(expected) in response.content.decode()
     assert Project.objects.get(pk=other.pk).title == "Other"
