@@ -9,6 +9,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from playwright.sync_api import expect
 
 from offers.models import Offer
 
@@ -64,8 +65,9 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     page.get_by_role("link", name="Offer help").first.click()
     page.get_by_label("Category").select_option(label="— Transport of people")
     # Only the transport details are shown for a transport category.
-    assert page.get_by_label("Seats").is_visible()
-    assert not page.get_by_label("Beds").is_visible()
+    # The transport fields appear and the housing ones hide once the category is chosen.
+    expect(page.get_by_label("Seats")).to_be_visible()
+    expect(page.get_by_label("Beds")).to_be_hidden()
     page.get_by_label("Title").fill("Lift from Plzen to Praha on Fridays")
     page.get_by_role("textbox", name="Place").fill("Plzen")
     page.get_by_role("textbox", name="Place").press("Tab")
