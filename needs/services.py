@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from accounts.models import Organisation, User
 from needs.models import Need, Urgency
+from posts.hooks import matching_queue
 from posts.models import Category, PostStatus
 from posts.services import post_create, post_set_status, post_update
 
@@ -19,7 +20,7 @@ def need_create(
     status: str = PostStatus.ACTIVE,
     **fields: object,
 ) -> Need:
-    return post_create(
+    need = post_create(
         Need,
         owner=owner,
         category=category,
@@ -32,11 +33,17 @@ def need_create(
         urgency=urgency,
         **fields,
     )
+    matching_queue(kind="need", pk=need.pk)
+    return need
 
 
 def need_update(need: Need, *, actor: User, **changes: object) -> Need:
-    return post_update(need, actor=actor, **changes)
+    need = post_update(need, actor=actor, **changes)
+    matching_queue(kind="need", pk=need.pk)
+    return need
 
 
 def need_set_status(need: Need, *, actor: User | None, status: str) -> Need:
-    return post_set_status(need, actor=actor, status=status)
+    need = post_set_status(need, actor=actor, status=status)
+    matching_queue(kind="need", pk=need.pk)
+    return need

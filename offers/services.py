@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from accounts.models import Organisation, User
 from offers.models import Offer
+from posts.hooks import matching_queue
 from posts.models import Category, PostStatus
 from posts.services import post_create, post_set_status, post_update
 
@@ -18,7 +19,7 @@ def offer_create(
     status: str = PostStatus.ACTIVE,
     **fields: object,
 ) -> Offer:
-    return post_create(
+    offer = post_create(
         Offer,
         owner=owner,
         category=category,
@@ -30,11 +31,17 @@ def offer_create(
         capacity=capacity,
         **fields,
     )
+    matching_queue(kind="offer", pk=offer.pk)
+    return offer
 
 
 def offer_update(offer: Offer, *, actor: User, **changes: object) -> Offer:
-    return post_update(offer, actor=actor, **changes)
+    offer = post_update(offer, actor=actor, **changes)
+    matching_queue(kind="offer", pk=offer.pk)
+    return offer
 
 
 def offer_set_status(offer: Offer, *, actor: User | None, status: str) -> Offer:
-    return post_set_status(offer, actor=actor, status=status)
+    offer = post_set_status(offer, actor=actor, status=status)
+    matching_queue(kind="offer", pk=offer.pk)
+    return offer

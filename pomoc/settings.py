@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "matching",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +312,26 @@ POMOC_MAP_TILES = os.environ.get(
     "POMOC_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 POMOC_MAP_ATTRIBUTION = os.environ.get("POMOC_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Matching (see README "Matching"). Weights of the score's factors; they need not sum to 1.
+POMOC_MATCHING_WEIGHTS = {
+    "distance": 3.0,
+    "language": 1.0,
+    "urgency": 2.0,
+    "waiting": 1.5,
+    "freshness": 0.5,
+    "verified": 1.0,
+}
+# Each need gets at most this many open proposals; each offer at most this many (and never more
+# than its capacity left).
+POMOC_MATCHING_PER_NEED = int(os.environ.get("POMOC_MATCHING_PER_NEED", "3"))
+POMOC_MATCHING_PER_OFFER = int(os.environ.get("POMOC_MATCHING_PER_OFFER", "5"))
+# Nearest candidates fetched per need before scoring (bounds the work of a full pass).
+POMOC_MATCHING_CANDIDATES = int(os.environ.get("POMOC_MATCHING_CANDIDATES", "6"))
+# The optimal (min-cost flow) assignment is used up to this many candidate pairs, greedy above.
+POMOC_MATCHING_OPTIMAL_MAX_PAIRS = int(os.environ.get("POMOC_MATCHING_OPTIMAL_MAX_PAIRS", "300000"))
+# What saving an offer or need does: "async" queues an incremental pass after commit,
+# "sync" runs it inline after commit, "off" leaves it to the scheduled full pass.
+POMOC_MATCHING_ON_SAVE = os.environ.get("POMOC_MATCHING_ON_SAVE", "async")
+# Connections the full pass uses for candidate generation in parallel (PostgreSQL does the work).
+POMOC_MATCHING_WORKERS = int(os.environ.get("POMOC_MATCHING_WORKERS", "2"))
+POMOC_MATCHING_FULL_PASS_MINUTES = int(os.environ.get("POMOC_MATCHING_FULL_PASS_MINUTES", "5"))

@@ -1,0 +1,260 @@
+"""Candidate pairs from PostGIS: which offers could serve which needs, nearest first.
+
+Raw SQL, because the speed comes from the shape of the query: for each need ``LATERAL``
+nearest-first probes (``<->`` KNN) on partial GiST indexes of active offers' projected EPSG:3035
+locations led by the category (migration 0002): one per accepted category (the need's own and
+its parent) and radius class (up to 30 km, longer), each bounded by ``ST_DWithin`` so a need
+with nothing in reach stops early, then the nearest ``limit`` of them. Remote needs get another
+probe on the index of active remote offers. ``distance_lte`` or ``ORDER BY ST_Distance`` would
+scan.
+
+The rules, all in the WHERE clause:
+- both active and valid on ``today``; the offer not full (its id is not in ``full_offer_ids``);
+- the offer's category is the need's category or the need's parent (general) category;
+- within reach (distance ≤ offer radius + need radius), or both remote;
+- at least one shared language (``&&`` array overlap);
+- different owners and, when both have one, different organisations;
+- no Match for the pair exists in any status: a rejected or declined pair never comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+from matching.models import MatchStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    need_id: int
+    offer_id: int
+    distance_km: float
+
+
+def _valid(alias: str) -> str:
+    return (
+        f"{alias}.status = 'active' AND {alias}.valid_from <= %(today)s "
+        f"AND ({alias}.valid_until IS NULL OR {alias}.valid_until >= %(today)s)"
+    )
+
+
+_PAIR_RULES = """
+    o.languages && n.languages
+    AND o.owner_id <> n.owner_id
+    AND (o.organisation_id IS NULL OR n.organisation_id IS NULL
+         OR o.organisation_id <> n.organisation_id)
+    AND NOT EXISTS (SELECT 1 FROM matching_match m WHERE m.offer_id = o.id AND m.need_id = n.id)
+"""
+
+# Offers that still have room: fewer than per_offer open proposals and fewer open plus approved
+# than their capacity. Per probed row, so only for single-need passes; the full pass computes the
+# full offers once and passes their ids instead.
+_OFFER_HAS_ROOM = f"""
+    (SELECT count(*) FILTER (WHERE m.status = '{MatchStatus.PROPOSED}') < %(per_offer)s
+            AND count(*) < o.capacity
+     FROM matching_match m
+     WHERE m.offer_id = o.id AND m.status IN ('{MatchStatus.PROPOSED}', '{MatchStatus.APPROVED}'))
+"""
+
+# Needs that still have room for a proposal: fewer open or approved matches than per_need.
+_NEED_HAS_ROOM = f"""
+    (SELECT count(*) FROM matching_match m
+     WHERE m.need_id = n.id AND m.status IN ('{MatchStatus.PROPOSED}', '{MatchStatus.APPROVED}')
+    ) < %(per_need)s
+"""
+
+# One probe per category the need accepts (its own and its parent's): the index leads with the
+# category, so each probe walks only offers of that category, nearest first; then the nearest
+# ``limit`` of both probes.
+# Must match the partial indexes of migration 0002.
+NEAR_RADIUS_KM = 30
+
+_OFFER_PROBE = """
+        SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
+        FROM offers_offer o
+        WHERE o.category_id = accepted.category_id
+          AND {radius_class}
+          AND {offer_valid}
+          AND {reach}
+          AND {pair_rules}
+          AND {offer_has_room}
+        ORDER BY o.location_3035 <-> n.location_3035
+        LIMIT %(limit)s
+"""
+
+_OFFERS_FOR_NEEDS = """
+SELECT n.id, c.offer_id, c.distance_m
+FROM needs_need n
+JOIN posts_category cat ON cat.id = n.category_id
+CROSS JOIN LATERAL (
+    SELECT p.offer_id, p.distance_m
+    FROM (VALUES (n.category_id), (cat.parent_id)) AS accepted(category_id)
+    CROSS JOIN LATERAL ({probes}) p
+    ORDER BY p.distance_m
+    LIMIT %(limit)s
+) c
+WHERE {need_valid} AND {need_filter} AND {need_has_room}
+"""
+
+_NEEDS_FOR_OFFER = """
+SELECT c.need_id, o.id, c.distance_m
+FROM offers_offer o
+CROSS JOIN LATERAL (
+    SELECT p.need_id, p.distance_m
+    FROM unnest(%(category_ids)s::bigint[]) AS accepted(category_id)
+    CROSS JOIN LATERAL (
+        SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
+        FROM needs_need n
+        WHERE n.category_id = accepted.category_id
+          AND {need_valid}
+          AND {reach}
+          AND {pair_rules}
+          AND {need_has_room}
+        ORDER BY n.location_3035 <-> o.location_3035
+        LIMIT %(limit)s
+    ) p
+    ORDER BY p.distance_m
+    LIMIT %(limit)s
+) c
+WHERE o.id = %(offer_id)s AND {offer_valid}
+"""
+
+# Within reach, with an index-usable bound first: ST_DWithin can use the index only when its
+# distance does not depend on the row being probed, hence the largest radius on the other side.
+_REACH_OFFER_SIDE = (
+    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + {bound}) * 1000.0) "
+    "AND ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + o.radius_km) * 1000.0)"
+)
+_REACH_NEED_SIDE = (
+    "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000.0) "
+    "AND ST_DWithin(n.location_3035, o.location_3035, (n.radius_km + o.radius_km) * 1000.0)"
+)
+
+
+def max_radius(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(radius_km), 0) FROM {table} WHERE status = 'active'")
+        return int(cursor.fetchone()[0])
+
+
+def _no_jit(cursor) -> None:
+    """Thousands of tiny index probes: JIT compiling costs more than it saves, and a bitmap
+    scan of the language GIN index (the planner's guess for the unbounded remote probe) reads
+    every post speaking Ukrainian where the nearest-first walk stops after a few rows."""
+    scope = "LOCAL " if connection.in_atomic_block else ""  # worker threads close their session
+    cursor.execute(f"SET {scope}jit = off")
+    cursor.execute(f"SET {scope}enable_bitmapscan = off")
+
+
+def _collect(rows: Iterable[Sequence], into: dict[tuple[int, int], Candidate]) -> None:
+    # A remote pair within reach comes from both probes: keep it once.
+    for need_id, offer_id, distance_m in rows:
+        key = (need_id, offer_id)
+        if key not in into:
+            into[key] = Candidate(need_id, offer_id, distance_m / 1000.0)
+
+
+def offers_for_needs(
+    *,
+    today: dt.date,
+    need_ids: Sequence[int] | None,
+    full_offer_ids: Sequence[int] | None,
+    limit: int,
+    per_need: int,
+    per_offer: int,
+    id_range: tuple[int, int] | None = None,
+    largest_radius: int | None = None,
+) -> list[Candidate]:
+    """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
+
+    ``need_ids=None`` means every active need with room for a proposal; ``id_range`` (inclusive
+    low, exclusive high) lets the full pass work through the needs in chunks. ``full_offer_ids``:
+    offers known to have no room left; ``None`` checks each probed offer's room in SQL instead.
+    """
+    need_filter = "TRUE"
+    params: dict[str, object] = {
+        "today": today,
+        "limit": limit,
+        "per_need": per_need,
+        "per_offer": per_offer,
+        "max_radius": largest_radius if largest_radius is not None else max_radius("offers_offer"),
+    }
+    if need_ids is not None:
+        need_filter = "n.id = ANY(%(need_ids)s)"
+        params["need_ids"] = list(need_ids)
+    if id_range is not None:
+        need_filter += " AND n.id >= %(low)s AND n.id < %(high)s"
+        params["low"], params["high"] = id_range
+    if full_offer_ids is None:
+        offer_has_room = _OFFER_HAS_ROOM
+    else:
+        offer_has_room = "o.id <> ALL(%(full_offer_ids)s)"
+        params["full_offer_ids"] = list(full_offer_ids)
+    common = {
+        "offer_valid": _valid("o"),
+        "need_valid": _valid("n"),
+        "pair_rules": _PAIR_RULES,
+        "need_filter": need_filter,
+        "offer_has_room": offer_has_room,
+        "need_has_room": _NEED_HAS_ROOM,
+    }
+    near, far = (
+        _OFFER_PROBE.format(
+            radius_class=radius_class,
+            reach=_REACH_OFFER_SIDE.format(bound=bound),
+            **common,
+        )
+        for radius_class, bound in (
+            (f"o.status = 'active' AND o.radius_km <= {NEAR_RADIUS_KM}", NEAR_RADIUS_KM),
+            (f"o.status = 'active' AND o.radius_km > {NEAR_RADIUS_KM}", "%(max_radius)s"),
+        )
+    )
+    # Nearest-first within each radius class, on that class's partial index.
+    spatial = _OFFERS_FOR_NEEDS.format(probes=f"({near}) UNION ALL ({far})", **common)
+    remote = _OFFERS_FOR_NEEDS.format(
+        probes=_OFFER_PROBE.format(radius_class="o.remote", reach="TRUE", **common), **common
+    )
+    found: dict[tuple[int, int], Candidate] = {}
+    with connection.cursor() as cursor:
+        _no_jit(cursor)
+        cursor.execute(spatial, params)
+        _collect(cursor.fetchall(), found)
+        cursor.execute(remote + " AND n.remote", params)
+        _collect(cursor.fetchall(), found)
+    return list(found.values())
+
+
+def needs_for_offer(
+    *, today: dt.date, offer_id: int, category_ids: Sequence[int], limit: int, per_need: int
+) -> list[Candidate]:
+    """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer.
+
+    ``category_ids``: the offer's category and, for a general category, its subcategories.
+    """
+    params: dict[str, object] = {
+        "today": today,
+        "offer_id": offer_id,
+        "category_ids": list(category_ids),
+        "limit": limit,
+        "per_need": per_need,
+        "max_radius": max_radius("needs_need"),
+    }
+    common = {
+        "offer_valid": _valid("o"),
+        "need_valid": _valid("n"),
+        "pair_rules": _PAIR_RULES,
+        "need_has_room": _NEED_HAS_ROOM,
+    }
+    found: dict[tuple[int, int], Candidate] = {}
+    with connection.cursor() as cursor:
+        _no_jit(cursor)
+        cursor.execute(_NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
+        _collect(cursor.fetchall(), found)
+        remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
+        cursor.execute(remote, params)
+        _collect(cursor.fetchall(), found)
+    return list(found.values())

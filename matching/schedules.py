@@ -1,0 +1,23 @@
+"""The matcher's schedules, declared in one place and created idempotently (by name)."""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+from django.conf import settings
+
+FULL_PASS_SCHEDULE = "matching-full-pass"
+
+
+def schedules_ensure(apps=global_apps) -> None:
+    """Create or update the scheduled full pass. ``apps`` is the migration's app registry when
+    called from a data migration."""
+    schedule_model = apps.get_model("django_q", "Schedule")
+    schedule_model.objects.update_or_create(
+        name=FULL_PASS_SCHEDULE,
+        defaults={
+            "func": "matching.tasks.full_pass",
+            "schedule_type": "I",  # Schedule.MINUTES
+            "minutes": settings.POMOC_MATCHING_FULL_PASS_MINUTES,
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from tests.factories import PRAHA
+
+
+def east_of_praha(km: float) -> Point:
+    """A point ``km`` kilometres due east of Prague's centre."""
+    km_per_degree = 111.32 * math.cos(math.radians(PRAHA.y))
+    return Point(PRAHA.x + km / km_per_degree, PRAHA.y, srid=4326)
+
+
+@pytest.fixture(autouse=True)
+def _matching_on_save_off(settings):
+    # Saving a post queues an incremental pass; tests of the pass call it themselves, and the
+    # ones about the hook switch it to "sync".
+    settings.POMOC_MATCHING_ON_SAVE = "off"
+
+
+@pytest.fixture
+def seeded_categories(transactional_db):
+    """Transactional tests start after a flush that emptied the categories the posts
+    migration seeds; seed them again the same way."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)

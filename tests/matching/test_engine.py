@@ -1,0 +1,296 @@
+"""Hand-built scenes against the real PostGIS: who gets proposed to whom, and who never."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from matching import engine
+from matching.models import Match, MatchRun, MatchStatus
+from needs.services import need_create
+from offers.services import offer_set_status
+from posts.models import PostStatus
+from tests.factories import BRNO, NeedFactory, OfferFactory, OrganisationFactory, category
+from tests.matching.conftest import east_of_praha
+
+pytestmark = pytest.mark.django_db
+
+
+def proposed_pairs() -> set[tuple[int, int]]:
+    return set(Match.objects.filter(status=MatchStatus.PROPOSED).values_list("offer_id", "need_id"))
+
+
+def test_need_30_km_away_from_an_offer_with_20_km_radius_is_not_proposed():
+    offer = OfferFactory(radius_km=20)
+    far = NeedFactory(location=east_of_praha(30), radius_km=0)
+    near = NeedFactory(location=east_of_praha(15), radius_km=0)
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(offer.pk, near.pk)}
+    assert far.pk not in {need_id for _, need_id in proposed_pairs()}
+
+
+def test_the_needs_own_radius_extends_the_reach():
+    offer = OfferFactory(radius_km=20)
+    need = NeedFactory(location=east_of_praha(30), radius_km=15)
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(offer.pk, need.pk)}
+
+
+def test_remote_pairs_are_proposed_across_the_country_but_only_if_both_are_remote():
+    remote_offer = OfferFactory(remote=True, radius_km=5)
+    OfferFactory(remote=False, radius_km=5)
+    need_in_brno = NeedFactory(location=BRNO, remote=True, radius_km=5)
+    NeedFactory(location=BRNO, remote=False, radius_km=5)
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(remote_offer.pk, need_in_brno.pk)}
+
+
+def test_languages_must_overlap():
+    czech_only = OfferFactory(languages=["cs"])
+    ukrainian_speaker = OfferFactory(languages=["uk", "en"])
+    need = NeedFactory(languages=["uk"])
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(ukrainian_speaker.pk, need.pk)}
+    assert (czech_only.pk, need.pk) not in proposed_pairs()
+
+
+def test_own_offers_and_own_organisations_offers_are_not_proposed():
+    need = NeedFactory(organisation=OrganisationFactory())
+    OfferFactory(owner=need.owner)
+    OfferFactory(organisation=need.organisation)
+    stranger = OfferFactory()
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(stranger.pk, need.pk)}
+
+
+def test_a_subcategory_need_gets_general_offers_of_its_parent_but_not_other_categories():
+    general = OfferFactory(category=category("material-aid"))
+    OfferFactory(category=category("food"))
+    need = NeedFactory(category=category("clothes"))
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(general.pk, need.pk)}
+
+
+def test_capacity_is_respected():
+    offer = OfferFactory(capacity=2)
+    needs = [NeedFactory() for _ in range(4)]
+
+    engine.full_pass()
+
+    assert Match.objects.filter(offer=offer).count() == 2
+    assert {need_id for _, need_id in proposed_pairs()} < {need.pk for need in needs}
+
+
+def test_an_offer_with_an_approved_match_has_that_much_less_capacity():
+    offer = OfferFactory(capacity=2)
+    first = NeedFactory()
+    Match.objects.create(offer=offer, need=first, score=1, status=MatchStatus.APPROVED)
+    NeedFactory()
+    NeedFactory()
+
+    engine.full_pass()
+
+    assert Match.objects.filter(offer=offer, status=MatchStatus.PROPOSED).count() == 1
+
+
+def test_each_need_gets_its_best_few_proposals(settings):
+    settings.POMOC_MATCHING_PER_NEED = 2
+    near = OfferFactory(location=east_of_praha(1))
+    nearer = OfferFactory(location=east_of_praha(0.5))
+    OfferFactory(location=east_of_praha(8))
+    need = NeedFactory()
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(near.pk, need.pk), (nearer.pk, need.pk)}
+
+
+@pytest.mark.parametrize("status", [MatchStatus.REJECTED, MatchStatus.DECLINED])
+def test_a_rejected_or_declined_pair_never_returns(status):
+    offer = OfferFactory()
+    need = NeedFactory()
+    Match.objects.create(offer=offer, need=need, score=0.9, status=status)
+    other = OfferFactory()
+
+    engine.full_pass()
+    engine.incremental_pass(need_id=need.pk)
+    engine.incremental_pass(offer_id=offer.pk)
+
+    assert Match.objects.get(offer=offer, need=need).status == status
+    assert proposed_pairs() == {(other.pk, need.pk)}
+
+
+def test_a_closed_offers_proposals_are_withdrawn_when_it_closes(
+    settings, coordinator, django_capture_on_commit_callbacks
+):
+    offer = OfferFactory()
+    need = NeedFactory()
+    engine.full_pass()
+    assert proposed_pairs() == {(offer.pk, need.pk)}
+
+    # The owner withdraws the offer: the incremental pass queued on commit takes it back.
+    settings.POMOC_MATCHING_ON_SAVE = "sync"
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_set_status(offer, actor=coordinator, status=PostStatus.WITHDRAWN)
+
+    assert Match.objects.get(offer=offer, need=need).status == MatchStatus.WITHDRAWN
+
+
+def test_a_paused_need_loses_its_proposals_in_the_next_full_pass():
+    offer = OfferFactory()
+    need = NeedFactory()
+    engine.full_pass()
+    need.status = PostStatus.PAUSED
+    need.save()
+
+    result = engine.full_pass()
+
+    assert result.withdrawn == 1
+    assert Match.objects.get(offer=offer, need=need).status == MatchStatus.WITHDRAWN
+
+
+def test_posts_past_valid_until_expire_and_their_proposals_are_withdrawn():
+    offer = OfferFactory()
+    need = NeedFactory()
+    engine.full_pass()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    type(offer).objects.filter(pk=offer.pk).update(
+        valid_from=yesterday - dt.timedelta(days=5), valid_until=yesterday
+    )
+
+    result = engine.full_pass()
+
+    offer.refresh_from_db()
+    assert offer.status == PostStatus.EXPIRED
+    assert result.expired == 1
+    assert Match.objects.get(offer=offer, need=need).status == MatchStatus.WITHDRAWN
+
+
+def test_not_yet_valid_offers_are_not_proposed():
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    OfferFactory(valid_from=tomorrow, valid_until=tomorrow + dt.timedelta(days=3))
+    NeedFactory()
+
+    engine.full_pass()
+
+    assert proposed_pairs() == set()
+
+
+def test_running_the_full_pass_twice_creates_nothing_new():
+    OfferFactory(capacity=3)
+    NeedFactory()
+    NeedFactory()
+
+    first = engine.full_pass()
+    second = engine.full_pass()
+
+    assert first.proposed == 2
+    assert second.proposed == 0
+    assert Match.objects.count() == 2
+
+
+def test_each_match_explains_its_score_and_names_its_run():
+    OfferFactory()
+    NeedFactory(urgency=4)
+
+    result = engine.full_pass()
+
+    match = Match.objects.get()
+    assert match.run_id == result.run_id
+    assert match.explanation["factors"]["urgency"] == 1.0
+    assert set(match.explanation["weights"]) == set(match.explanation["factors"])
+    assert 0 < match.score <= 1
+    run = MatchRun.objects.get(pk=result.run_id)
+    assert run.proposed == 1 and run.finished_at and run.duration_s is not None
+
+
+def test_a_pass_that_dies_half_way_leaves_nothing_and_the_next_one_does_the_work(monkeypatch):
+    OfferFactory()
+    NeedFactory()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(engine, "_insert", crash)
+    with pytest.raises(RuntimeError):
+        engine.full_pass()
+    assert Match.objects.count() == 0
+    assert "worker killed" in MatchRun.objects.get().errors
+
+    monkeypatch.undo()
+    assert engine.full_pass().proposed == 1
+
+
+def test_dry_run_returns_proposals_without_saving_them():
+    OfferFactory()
+    NeedFactory()
+
+    result = engine.full_pass(dry_run=True)
+
+    assert len(result.chosen) == 1
+    assert Match.objects.count() == 0
+    assert MatchRun.objects.count() == 0
+
+
+def test_a_new_need_is_matched_right_after_it_is_posted(
+    settings, refugee, django_capture_on_commit_callbacks
+):
+    offer = OfferFactory(languages=["uk"])
+    settings.POMOC_MATCHING_ON_SAVE = "sync"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        need = need_create(
+            owner=refugee,
+            category=category("clothes"),
+            title="Winter coats for two children",
+            place_name="Praha",
+            languages=["uk"],
+        )
+
+    assert proposed_pairs() == {(offer.pk, need.pk)}
+    assert MatchRun.objects.get().kind == "incremental"
+
+
+def test_a_new_offer_is_matched_to_waiting_needs_in_its_subcategories():
+    need = NeedFactory(category=category("clothes"))
+    offer = OfferFactory(category=category("material-aid"))
+
+    result = engine.incremental_pass(offer_id=offer.pk)
+
+    assert result.proposed == 1
+    assert proposed_pairs() == {(offer.pk, need.pk)}
+
+
+def test_saving_a_post_queues_the_incremental_pass_by_task_name(
+    settings, refugee, django_capture_on_commit_callbacks
+):
+    from django_q.models import OrmQ
+
+    settings.POMOC_MATCHING_ON_SAVE = "async"
+    with django_capture_on_commit_callbacks(execute=True):
+        need = need_create(
+            owner=refugee,
+            category=category("clothes"),
+            title="Shoes",
+            place_name="Brno",
+            languages=["uk"],
+        )
+
+    queued = [task.task for task in OrmQ.objects.all()]
+    assert [(task["func"], task["args"]) for task in queued] == [
+        ("matching.tasks.match_need", (need.pk,))
+    ]

@@ -1,0 +1,138 @@
+"""The score, factor by factor: pure functions, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching.scoring import (
+    FACTORS,
+    NeedData,
+    OfferData,
+    distance_factor,
+    explanation,
+    freshness_factor,
+    language_factor,
+    score_pair,
+    urgency_factor,
+    waiting_factor,
+    weighted_score,
+)
+
+WEIGHTS = {name: 1.0 for name in FACTORS}
+
+
+def offer(**changes) -> OfferData:
+    values = dict(
+        id=1,
+        radius_km=10,
+        remote=False,
+        languages=frozenset({"cs", "uk"}),
+        age_days=1,
+        verified_organisation=False,
+    )
+    return OfferData(**(values | changes))
+
+
+def need(**changes) -> NeedData:
+    values = dict(
+        id=2, radius_km=5, remote=False, languages=frozenset({"uk"}), urgency=2, waiting_days=1
+    )
+    return NeedData(**(values | changes))
+
+
+def test_distance_factor_is_best_next_door_and_decays_towards_the_edge_of_reach():
+    assert distance_factor(distance_km=0, reach_km=30, both_remote=False) == 1.0
+    near = distance_factor(distance_km=5, reach_km=30, both_remote=False)
+    far = distance_factor(distance_km=25, reach_km=30, both_remote=False)
+    assert 1.0 > near > far > 0.0
+
+
+def test_distance_factor_is_relative_to_the_reach():
+    # 10 km is close for a 100 km reach and far for a 12 km one.
+    assert distance_factor(distance_km=10, reach_km=100, both_remote=False) > distance_factor(
+        distance_km=10, reach_km=12, both_remote=False
+    )
+
+
+def test_out_of_reach_scores_zero_unless_both_are_remote():
+    assert distance_factor(distance_km=40, reach_km=30, both_remote=False) == 0.0
+    assert distance_factor(distance_km=400, reach_km=30, both_remote=True) == 0.5
+
+
+def test_zero_radius_on_both_sides_still_matches_the_same_spot():
+    assert distance_factor(distance_km=0, reach_km=0, both_remote=False) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("offer_languages", "need_languages", "expected"),
+    [
+        ({"cs", "uk"}, {"uk"}, 1.0),
+        ({"cs"}, {"uk", "cs"}, 0.5),
+        ({"cs"}, {"uk"}, 0.0),
+    ],
+)
+def test_language_factor_is_the_share_of_the_needs_languages_spoken(
+    offer_languages, need_languages, expected
+):
+    assert (
+        language_factor(
+            offer_languages=frozenset(offer_languages), need_languages=frozenset(need_languages)
+        )
+        == expected
+    )
+
+
+def test_urgency_waiting_and_freshness_move_the_right_way():
+    assert urgency_factor(1) == 0.0
+    assert urgency_factor(4) == 1.0
+    assert waiting_factor(30) > waiting_factor(2) > waiting_factor(0) == 0.0
+    assert freshness_factor(0) == 1.0 > freshness_factor(10) > freshness_factor(90)
+
+
+def test_an_old_need_outranks_an_otherwise_equal_new_one():
+    old = score_pair(offer=offer(), need=need(waiting_days=40), distance_km=2, weights=WEIGHTS)
+    new = score_pair(offer=offer(), need=need(waiting_days=0), distance_km=2, weights=WEIGHTS)
+    assert old.score > new.score
+
+
+def test_a_verified_organisations_offer_outranks_an_otherwise_equal_one():
+    verified = score_pair(
+        offer=offer(verified_organisation=True), need=need(), distance_km=2, weights=WEIGHTS
+    )
+    plain = score_pair(offer=offer(), need=need(), distance_km=2, weights=WEIGHTS)
+    assert verified.score > plain.score
+
+
+def test_score_is_the_weighted_mean_so_it_stays_between_zero_and_one():
+    factors = {"distance": 1.0, "language": 0.0}
+    assert weighted_score(factors, {"distance": 3.0, "language": 1.0}) == 0.75
+    best = score_pair(
+        offer=offer(verified_organisation=True, age_days=0),
+        need=need(urgency=4, waiting_days=10_000),
+        distance_km=0,
+        weights=WEIGHTS,
+    )
+    assert 0.99 < best.score <= 1.0
+
+
+def test_weights_decide_what_matters():
+    near_but_not_urgent = dict(offer=offer(), need=need(urgency=1), distance_km=0.5)
+    far_but_critical = dict(offer=offer(), need=need(urgency=4), distance_km=12)
+    distance_first = {"distance": 10.0, "urgency": 1.0}
+    urgency_first = {"distance": 1.0, "urgency": 10.0}
+    assert (
+        score_pair(**near_but_not_urgent, weights=distance_first).score
+        > score_pair(**far_but_critical, weights=distance_first).score
+    )
+    assert (
+        score_pair(**near_but_not_urgent, weights=urgency_first).score
+        < score_pair(**far_but_critical, weights=urgency_first).score
+    )
+
+
+def test_explanation_lists_every_factor_its_weight_and_the_distance():
+    pair = score_pair(offer=offer(), need=need(), distance_km=3.14159, weights=WEIGHTS)
+    explained = explanation(pair, WEIGHTS)
+    assert set(explained["factors"]) == set(FACTORS)
+    assert explained["weights"]["distance"] == 1.0
+    assert explained["distance_km"] == 3.14
