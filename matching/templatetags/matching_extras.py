@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from matching.selectors import user_can_coordinate
 
@@ -18,3 +19,18 @@ def percent(value) -> str:
         return f"{float(value) * 100:.0f} %"
     except (TypeError, ValueError):
         return ""
+
+
+FACTOR_LABELS = {
+    "distance": _("Distance"),
+    "language": _("Shared languages"),
+    "urgency": _("Urgency"),
+    "waiting": _("Time waiting"),
+    "freshness": _("Freshness of the offer"),
+    "verified": _("Verified organisation"),
+}
+
+
+@register.filter
+def factor_label(name: str) -> str:
+    return str(FACTOR_LABELS.get(name, name))

@@ -63,6 +63,7 @@ def test_approval_message_is_in_the_recipients_language(proposal, platform_coord
     message = Notification.objects.get(kind="match_approved", recipient=proposal.need.owner)
     assert "/uk/matches/" in message.action_url
     assert message.language == "uk"
+    assert "чекає на вашу відповідь" in message.subject
 
 
 def test_volunteer_cannot_approve(proposal, volunteer):

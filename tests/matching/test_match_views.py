@@ -43,7 +43,7 @@ def test_queue_shows_pairs_with_breakdown_and_no_contacts(client, platform_coord
     assert proposal.offer.title in content and proposal.need.title in content
     assert "2.5 km" in content
     assert "pair-map-" in content
-    assert "distance" in content
+    assert "Distance" in content and "Shared languages" in content
     assert _contacts_in(content, proposal.offer.owner, proposal.need.owner) == []
 
 
