@@ -32,7 +32,12 @@ class QueueFilters:
 def coordinator_is_platform(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or CoordinatorScope.objects.filter(user=user, platform=True).exists()
+    if user.is_superuser:
+        return True
+    return (
+        Role.COORDINATOR in user.roles
+        and CoordinatorScope.objects.filter(user=user, platform=True).exists()
+    )
 
 
 def _organisation_ids(user: User) -> set[int]:
@@ -76,14 +81,19 @@ def coordinator_scope_q(*, user: User) -> Q | None:
 
 
 def user_can_coordinate(*, user: User) -> bool:
-    """Whether the user has a coordinator queue at all (volunteers do not)."""
+    """Whether the user has a coordinator queue at all. It takes the coordinator role plus
+    something to coordinate (a scope or an approved membership); volunteers have none, and
+    answering costs them no query (this runs on every page, for the navigation)."""
     if not user.is_authenticated:
         return False
-    if coordinator_is_platform(user=user):
+    if user.is_superuser:
         return True
-    if CoordinatorScope.objects.filter(user=user).exists():
-        return True
-    return Role.COORDINATOR in user.roles and bool(_organisation_ids(user))
+    if Role.COORDINATOR not in user.roles:
+        return False
+    return (
+        CoordinatorScope.objects.filter(user=user).exists()
+        or Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
+    )
 
 
 def match_in_scope(*, user: User, match: Match) -> bool:
@@ -124,6 +134,8 @@ def _strip_need_prefix(q: Q) -> Q:
 def match_queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Match]:
     """Proposals the user may decide, most urgent and best scored first."""
     filters = filters or QueueFilters()
+    if not user_can_coordinate(user=user):
+        return Match.objects.none()
     matches = Match.objects.filter(status=MatchStatus.PROPOSED).select_related(*_RELATED)
     scope = coordinator_scope_q(user=user)
     if scope is not None:

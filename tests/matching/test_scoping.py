@@ -79,10 +79,20 @@ def test_region_and_category_scopes():
 
 def test_organisation_scope_row_grants_that_organisation():
     organisation = OrganisationFactory()
-    user = UserFactory(roles=[])
+    user = UserFactory(roles=["coordinator"])
     CoordinatorScope.objects.create(user=user, organisation=organisation)
     match = MatchFactory(need__organisation=organisation)
     assert list(match_queue_for(user=user)) == [match]
+
+
+def test_a_scope_without_the_coordinator_role_grants_nothing():
+    user = UserFactory(roles=["volunteer"])
+    CoordinatorScope.objects.create(user=user, platform=True)
+    match = MatchFactory()
+    assert not user_can_coordinate(user=user)
+    assert not match_queue_for(user=user).exists()
+    with pytest.raises(PermissionDenied):
+        lifecycle.match_approve(match, actor=user)
 
 
 def test_manual_match_only_for_needs_in_scope():
