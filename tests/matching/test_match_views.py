@@ -165,3 +165,15 @@ def test_nav_links(client, platform_coordinator, volunteer):
     assert reverse("my_matches") in content and reverse("match_queue") not in content
     client.force_login(platform_coordinator)
     assert reverse("match_queue") in client.get(reverse("home")).content.decode()
+
+
+def test_my_matches_query_count_does_not_grow_with_rows(
+    client, platform_coordinator, django_assert_max_num_queries
+):
+    owner = UserFactory()
+    for _ in range(5):
+        lifecycle.match_approve(MatchFactory(need__owner=owner), actor=platform_coordinator)
+    client.force_login(owner)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("my_matches"))
+    assert response.content.decode().count("/matches/") >= 5
