@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from matching.models import MatchStatus
+from matching.models import TAKEN_STATUSES, MatchStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,9 @@ def _valid(alias: str) -> str:
     )
 
 
+# Proposals and the statuses that hold a unit of capacity, as an SQL list literal.
+_HOLDING = ", ".join(f"'{status}'" for status in (MatchStatus.PROPOSED, *TAKEN_STATUSES))
+
 _PAIR_RULES = """
     o.languages && n.languages
     AND o.owner_id <> n.owner_id
@@ -57,13 +60,13 @@ _OFFER_HAS_ROOM = f"""
     (SELECT count(*) FILTER (WHERE m.status = '{MatchStatus.PROPOSED}') < %(per_offer)s
             AND count(*) < o.capacity
      FROM matching_match m
-     WHERE m.offer_id = o.id AND m.status IN ('{MatchStatus.PROPOSED}', '{MatchStatus.APPROVED}'))
+     WHERE m.offer_id = o.id AND m.status IN ({_HOLDING}))
 """
 
 # Needs that still have room for a proposal: fewer open or approved matches than per_need.
 _NEED_HAS_ROOM = f"""
     (SELECT count(*) FROM matching_match m
-     WHERE m.need_id = n.id AND m.status IN ('{MatchStatus.PROPOSED}', '{MatchStatus.APPROVED}')
+     WHERE m.need_id = n.id AND m.status IN ({_HOLDING})
     ) < %(per_need)s
 """
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from matching import candidates as candidate_sql
 from matching.assignment import assign_greedy, assign_optimal
-from matching.models import MatchRun, MatchStatus, RunKind
+from matching.models import TAKEN_STATUSES, MatchRun, MatchStatus, RunKind
 from matching.scoring import NeedData, OfferData, ScoredPair, explanation, score_pair
 from needs.models import Need
 from offers.models import Offer
@@ -44,7 +44,7 @@ FULL_PASS_LOCK = 4_711_001
 CHUNK_SIZE = 5_000
 
 OPEN = MatchStatus.PROPOSED
-TAKEN = MatchStatus.APPROVED
+TAKEN = TAKEN_STATUSES
 
 
 @dataclass
@@ -119,10 +119,10 @@ def _offer_slots(offer_ids: Iterable[int] | None) -> dict[int, int]:
     rows = _fetch(
         f"""SELECT o.id, o.capacity,
                    count(m.id) FILTER (WHERE m.status = %(open)s),
-                   count(m.id) FILTER (WHERE m.status = %(taken)s)
+                   count(m.id) FILTER (WHERE m.status = ANY(%(taken)s))
             FROM offers_offer o {join} matching_match m ON m.offer_id = o.id
             WHERE {where} GROUP BY o.id""",
-        {"ids": list(offer_ids or []), "open": OPEN, "taken": TAKEN},
+        {"ids": list(offer_ids or []), "open": OPEN, "taken": [str(s) for s in TAKEN]},
     )
     return {
         offer_id: max(0, min(per_offer, capacity - taken) - open_count)
@@ -136,8 +136,8 @@ def _need_slots(need_ids: Iterable[int]) -> dict[int, int]:
     used = dict(
         _fetch(
             "SELECT need_id, count(*) FROM matching_match WHERE need_id = ANY(%s) "
-            "AND status IN (%s, %s) GROUP BY need_id",
-            [ids, OPEN, TAKEN],
+            "AND status = ANY(%s) GROUP BY need_id",
+            [ids, [str(OPEN), *(str(s) for s in TAKEN)]],
         )
     )
     return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in ids}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +18,22 @@ class MatchStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     # The matcher took it back because the offer or need closed, paused or expired.
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Both sides accepted: from here on each sees the other's contact.
+    CONNECTED = "connected", _("Connected")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Did not work out")
+    # Nobody acted in time (a proposal no coordinator looked at, an approval nobody answered).
+    EXPIRED = "expired", _("Expired")
+
+
+# Statuses that hold a unit of the offer's capacity (the engine counts them as taken).
+TAKEN_STATUSES = (MatchStatus.APPROVED, MatchStatus.CONNECTED, MatchStatus.COMPLETED)
+
+
+class Response(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class RunKind(models.TextChoices):
@@ -75,6 +92,35 @@ class Match(models.Model):
         related_name="matches",
         verbose_name=_("run"),
     )
+    offer_response = models.CharField(
+        _("offer side's answer"),
+        max_length=16,
+        choices=Response.choices,
+        default=Response.PENDING,
+        db_default=Response.PENDING,
+    )
+    need_response = models.CharField(
+        _("need side's answer"),
+        max_length=16,
+        choices=Response.choices,
+        default=Response.PENDING,
+        db_default=Response.PENDING,
+    )
+    # The engine inserts rows with raw SQL, so the new non-null columns have database defaults.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, default="", db_default="")
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("match")
@@ -95,3 +141,72 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} → {self.need_id} ({self.score:.2f})"
+
+
+class MatchTransition(models.Model):
+    """The audit log: who moved a match from which status to which, when and why."""
+
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("match")
+    )
+    # None: the system itself (expiry, reminders).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=MatchStatus.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=MatchStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("match transition")
+        verbose_name_plural = _("match transitions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.match_id}: {self.from_status} → {self.to_status}"
+
+
+class CoordinatorScope(models.Model):
+    """What a coordinator looks after: an organisation's needs, a region, a category, or (with
+    ``platform``) everything. A row may combine region and category: both must then match."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_scopes",
+        verbose_name=_("coordinator"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("organisation"),
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    category = models.ForeignKey(
+        "posts.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("category"),
+    )
+    platform = models.BooleanField(_("platform coordinator"), default=False)
+
+    class Meta:
+        verbose_name = _("coordinator scope")
+        verbose_name_plural = _("coordinator scopes")
+
+    def __str__(self) -> str:
+        if self.platform:
+            return f"{self.user}: platform"
+        parts = [str(p) for p in (self.organisation, self.region, self.category) if p]
+        return f"{self.user}: {' / '.join(parts)}"

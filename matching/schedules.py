@@ -6,6 +6,9 @@ from django.apps import apps as global_apps
 from django.conf import settings
 
 FULL_PASS_SCHEDULE = "matching-full-pass"
+# Expire stale proposals and unanswered matches, send the one reminder.
+EXPIRE_SCHEDULE = "matching-expire-matches"
+EXPIRE_MINUTES = 15
 
 
 def schedules_ensure(apps=global_apps) -> None:
@@ -18,6 +21,15 @@ def schedules_ensure(apps=global_apps) -> None:
             "func": "matching.tasks.full_pass",
             "schedule_type": "I",  # Schedule.MINUTES
             "minutes": settings.POMOC_MATCHING_FULL_PASS_MINUTES,
+            "repeats": -1,
+        },
+    )
+    schedule_model.objects.update_or_create(
+        name=EXPIRE_SCHEDULE,
+        defaults={
+            "func": "matching.tasks.expire_matches",
+            "schedule_type": "I",
+            "minutes": EXPIRE_MINUTES,
             "repeats": -1,
         },
     )

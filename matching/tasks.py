@@ -16,3 +16,9 @@ def match_offer(offer_id: int) -> int:
 
 def match_need(need_id: int) -> int:
     return engine.incremental_pass(need_id=need_id).proposed
+
+
+def expire_matches() -> dict[str, int]:
+    from matching.lifecycle import matches_expire
+
+    return matches_expire()

@@ -7,6 +7,7 @@ a secret key is required, cookies are secure.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -335,3 +336,13 @@ POMOC_MATCHING_ON_SAVE = os.environ.get("POMOC_MATCHING_ON_SAVE", "async")
 # Connections the full pass uses for candidate generation in parallel (PostgreSQL does the work).
 POMOC_MATCHING_WORKERS = int(os.environ.get("POMOC_MATCHING_WORKERS", "2"))
 POMOC_MATCHING_FULL_PASS_MINUTES = int(os.environ.get("POMOC_MATCHING_FULL_PASS_MINUTES", "5"))
+
+# Match lifecycle (issue 5): how long a proposal waits for a coordinator, when an approved match
+# nobody answered is reminded once, and when it expires. Days.
+POMOC_MATCH_PROPOSAL_TTL = dt.timedelta(
+    days=int(os.environ.get("POMOC_MATCH_PROPOSAL_TTL_DAYS", "7"))
+)
+POMOC_MATCH_REMINDER_AFTER = dt.timedelta(
+    days=int(os.environ.get("POMOC_MATCH_REMINDER_AFTER_DAYS", "3"))
+)
+POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWER_TTL_DAYS", "7")))

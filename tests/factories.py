@@ -106,3 +106,20 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for organisation in extracted:
                 self.organisation_links.create(organisation=organisation, role="runs")
+
+
+# Matching (issue 5).
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.Match"
+
+    offer = factory.SubFactory(OfferFactory)
+    need = factory.SubFactory(NeedFactory)
+    score = 0.8
+    explanation = factory.LazyFunction(
+        lambda: {
+            "factors": {"distance": 0.9, "language": 1.0},
+            "weights": {"distance": 3, "language": 2},
+            "distance_km": 2.5,
+        }
+    )

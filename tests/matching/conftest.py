@@ -30,3 +30,23 @@ def seeded_categories(transactional_db):
     from django.apps import apps
 
     importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)
+
+
+@pytest.fixture
+def platform_coordinator(db):
+    from matching.models import CoordinatorScope
+    from tests.factories import UserFactory
+
+    user = UserFactory(roles=["coordinator"])
+    CoordinatorScope.objects.create(user=user, platform=True)
+    return user
+
+
+@pytest.fixture
+def proposal(db):
+    """A proposed match between two different people, neither of whom has answered."""
+    from tests.factories import MatchFactory, UserFactory
+
+    offer_owner = UserFactory(display_name="Olga Offer", phone="+420 601 111 222")
+    need_owner = UserFactory(display_name="Nadia Need", phone="+380 50 333 4444")
+    return MatchFactory(offer__owner=offer_owner, need__owner=need_owner)

@@ -107,6 +107,22 @@ def test_an_offer_with_an_approved_match_has_that_much_less_capacity():
     assert Match.objects.filter(offer=offer, status=MatchStatus.PROPOSED).count() == 1
 
 
+@pytest.mark.parametrize("status", [MatchStatus.CONNECTED, MatchStatus.COMPLETED])
+@pytest.mark.parametrize("incremental", [False, True])
+def test_connected_and_completed_matches_use_capacity(status, incremental):
+    offer = OfferFactory(capacity=2)
+    Match.objects.create(offer=offer, need=NeedFactory(), score=1, status=MatchStatus.APPROVED)
+    Match.objects.create(offer=offer, need=NeedFactory(), score=1, status=status)
+    waiting = NeedFactory()
+
+    if incremental:
+        engine.incremental_pass(need_id=waiting.pk)
+    else:
+        engine.full_pass()
+
+    assert not Match.objects.filter(offer=offer, status=MatchStatus.PROPOSED).exists()
+
+
 def test_each_need_gets_its_best_few_proposals(settings):
     settings.POMOC_MATCHING_PER_NEED = 2
     near = OfferFactory(location=east_of_praha(1))

@@ -1,0 +1,321 @@
+"""The match lifecycle: a state machine enforced here, every transition audited.
+
+proposed → approved | rejected | expired | withdrawn (coordinator, or the system)
+approved → connected (both sides accepted) | declined (one side declined) | expired
+connected → completed | failed (either side, with a short outcome)
+
+Each service locks the match row (``select_for_update``), checks the transition table and the
+actor's right, writes a ``MatchTransition`` and the notifications in the same transaction; the
+notifications are sent after commit by the outbox. Contacts go only into ``match_connected``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from geopy.distance import geodesic
+
+from accounts.models import User
+from matching.models import Match, MatchStatus, MatchTransition, Response
+from matching.scoring import NeedData, OfferData, explanation, score_pair
+from matching.selectors import match_in_scope, need_in_scope, user_post_sides
+from needs.models import Need
+from notifications.services import notify
+from offers.models import Offer
+from posts.models import PostStatus
+from posts.services import post_set_status
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    MatchStatus.PROPOSED: frozenset(
+        {MatchStatus.APPROVED, MatchStatus.REJECTED, MatchStatus.EXPIRED, MatchStatus.WITHDRAWN}
+    ),
+    MatchStatus.APPROVED: frozenset(
+        {MatchStatus.CONNECTED, MatchStatus.DECLINED, MatchStatus.EXPIRED}
+    ),
+    MatchStatus.CONNECTED: frozenset({MatchStatus.COMPLETED, MatchStatus.FAILED}),
+    MatchStatus.REJECTED: frozenset(),
+    MatchStatus.DECLINED: frozenset(),
+    MatchStatus.WITHDRAWN: frozenset(),
+    MatchStatus.COMPLETED: frozenset(),
+    MatchStatus.FAILED: frozenset(),
+    MatchStatus.EXPIRED: frozenset(),
+}
+
+OUTCOME_MAX_LENGTH = 500
+
+
+def _lock(match: Match) -> Match:
+    return Match.objects.select_for_update().select_related("offer", "need").get(pk=match.pk)
+
+
+def _transition(match: Match, *, actor: User | None, to: str, reason: str = "") -> None:
+    if to not in TRANSITIONS[match.status]:
+        raise ValidationError(
+            _("A match cannot go from %(old)s to %(new)s.")
+            % {"old": MatchStatus(match.status).label, "new": MatchStatus(to).label}
+        )
+    now = timezone.now()
+    MatchTransition.objects.create(
+        match=match, actor=actor, from_status=match.status, to_status=to, reason=reason
+    )
+    match.status = to
+    match.status_changed_at = now
+    match.save()
+
+
+def _check_coordinator(match: Match, actor: User) -> None:
+    if not match_in_scope(user=actor, match=match):
+        raise PermissionDenied(_("You do not coordinate this match."))
+
+
+def _sides(match: Match, actor: User) -> set[str]:
+    sides = user_post_sides(user=actor, match=match)
+    if not sides:
+        raise PermissionDenied(_("You are not a party to this match."))
+    return sides
+
+
+def _person(user: User) -> str:
+    """A name for the other side that never falls back to the email address."""
+    return user.display_name or user.first_name or _("a member of Pomoc")
+
+
+def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("offer", "need")):
+    """Notify the owner of each side's post, each with the other side's post for context."""
+    posts = {"offer": match.offer, "need": match.need}
+    for side in only:
+        post, other = posts[side], posts["need" if side == "offer" else "offer"]
+        recipient = post.owner
+        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+            path = reverse("match_detail", args=[match.pk])
+        context = {
+            "match": match,
+            "side": side,
+            "own_post": post,
+            "other_post": other,
+            "other_name": _person(other.owner),
+        }
+        if match.status == MatchStatus.CONNECTED and kind == "match_connected":
+            # The only place contacts enter a message: both sides have accepted.
+            context["other_email"] = other.owner.email
+            context["other_phone"] = other.owner.phone
+        notify(
+            recipient=recipient,
+            kind=kind,
+            dedupe_key=f"match:{match.pk}:{key}:{side}",
+            context=context,
+            action_path=path,
+        )
+
+
+@transaction.atomic
+def match_approve(match: Match, *, actor: User, reason: str = "") -> Match:
+    match = _lock(match)
+    _check_coordinator(match, actor)
+    _transition(match, actor=actor, to=MatchStatus.APPROVED, reason=reason)
+    match.decided_by = actor
+    match.decided_at = timezone.now()
+    match.reason = reason
+    match.save()
+    _notify_sides(match, "match_approved", key="approved")
+    return match
+
+
+@transaction.atomic
+def match_reject(match: Match, *, actor: User, reason: str) -> Match:
+    reason = (reason or "").strip()
+    match = _lock(match)
+    _check_coordinator(match, actor)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the match is rejected.")})
+    _transition(match, actor=actor, to=MatchStatus.REJECTED, reason=reason)
+    match.decided_by = actor
+    match.decided_at = timezone.now()
+    match.reason = reason
+    match.save()
+    return match
+
+
+@transaction.atomic
+def match_bulk_approve(match_ids: Iterable[int], *, actor: User) -> int:
+    """Approve all the given proposals or none (one refused rolls back the others)."""
+    ids = sorted(set(match_ids))
+    if not ids:
+        raise ValidationError({"matches": _("Choose at least one proposal.")})
+    for match in Match.objects.filter(pk__in=ids).order_by("pk"):
+        match_approve(match, actor=actor)
+    found = Match.objects.filter(pk__in=ids).count()
+    if found != len(ids):
+        raise ValidationError({"matches": _("Some of the chosen proposals do not exist.")})
+    return found
+
+
+def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
+    now = timezone.now()
+    offer_data = OfferData(
+        id=offer.pk,
+        radius_km=float(offer.radius_km),
+        remote=offer.remote,
+        languages=frozenset(offer.languages),
+        age_days=max(0.0, (now - offer.created_at).total_seconds() / 86400),
+        verified_organisation=bool(offer.organisation_id and offer.organisation.verified),
+    )
+    need_data = NeedData(
+        id=need.pk,
+        radius_km=float(need.radius_km),
+        remote=need.remote,
+        languages=frozenset(need.languages),
+        urgency=need.urgency,
+        waiting_days=max(0.0, (now - need.created_at).total_seconds() / 86400),
+    )
+    pair = score_pair(
+        offer=offer_data,
+        need=need_data,
+        distance_km=distance_km,
+        weights=settings.POMOC_MATCHING_WEIGHTS,
+    )
+    return pair.score, explanation(pair, settings.POMOC_MATCHING_WEIGHTS)
+
+
+@transaction.atomic
+def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = "") -> Match:
+    """A coordinator pairs any active offer with a need they look after; it is approved at
+    once (the coordinator checked it) and scored so the breakdown is shown like any other."""
+    if not need_in_scope(user=actor, need_id=need.pk):
+        raise PermissionDenied(_("You do not coordinate this need."))
+    errors = {}
+    if offer.status != PostStatus.ACTIVE:
+        errors["offer"] = _("The offer is not active.")
+    if need.status != PostStatus.ACTIVE:
+        errors["need"] = _("The need is not active.")
+    if offer.owner_id == need.owner_id:
+        errors["need"] = _("The offer and the need belong to the same person.")
+    if Match.objects.filter(offer=offer, need=need).exists():
+        errors["need"] = _("This offer and need were already matched.")
+    if errors:
+        raise ValidationError(errors)
+    distance_km = geodesic(
+        (offer.location.y, offer.location.x), (need.location.y, need.location.x)
+    ).km
+    score, explained = _score(offer, need, distance_km)
+    match = Match.objects.create(offer=offer, need=need, score=score, explanation=explained)
+    return match_approve(match, actor=actor, reason=reason or _("Matched by hand."))
+
+
+@transaction.atomic
+def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
+    """The answer of the side the actor is on; both accepted connects, one decline ends it."""
+    match = _lock(match)
+    sides = _sides(match, actor)
+    if match.status != MatchStatus.APPROVED:
+        raise ValidationError(_("This match is not waiting for an answer."))
+    answer = Response.ACCEPTED if accept else Response.DECLINED
+    if "offer" in sides:
+        match.offer_response = answer
+    if "need" in sides:
+        match.need_response = answer
+    match.save()
+    if not accept:
+        _transition(match, actor=actor, to=MatchStatus.DECLINED, reason=_("Declined."))
+        others = {"offer", "need"} - sides
+        _notify_sides(match, "match_declined", key="declined", only=sorted(others))
+    elif match.offer_response == match.need_response == Response.ACCEPTED:
+        _transition(match, actor=actor, to=MatchStatus.CONNECTED)
+        match.connected_at = timezone.now()
+        match.save()
+        _notify_sides(match, "match_connected", key="connected")
+    return match
+
+
+@transaction.atomic
+def match_close(match: Match, *, actor: User, worked: bool, outcome: str) -> Match:
+    """Either side says how it went; a completed match fills the need and uses one unit of the
+    offer's capacity (the offer is fulfilled when all its capacity is used)."""
+    outcome = (outcome or "").strip()
+    match = _lock(match)
+    _sides(match, actor)
+    if len(outcome) > OUTCOME_MAX_LENGTH:
+        raise ValidationError(
+            {"outcome": _("Keep the outcome under %(n)d characters.") % {"n": OUTCOME_MAX_LENGTH}}
+        )
+    if not worked and not outcome:
+        raise ValidationError({"outcome": _("Say briefly what did not work out.")})
+    target = MatchStatus.COMPLETED if worked else MatchStatus.FAILED
+    _transition(match, actor=actor, to=target, reason=outcome)
+    match.outcome = outcome
+    match.closed_at = timezone.now()
+    match.save()
+    if worked:
+        need = Need.objects.select_for_update().get(pk=match.need_id)
+        if PostStatus.FULFILLED in _post_next(need.status):
+            post_set_status(need, actor=None, status=PostStatus.FULFILLED)
+        offer = Offer.objects.select_for_update().get(pk=match.offer_id)
+        used = Match.objects.filter(offer=offer, status=MatchStatus.COMPLETED).count()
+        if used >= offer.capacity and PostStatus.FULFILLED in _post_next(offer.status):
+            post_set_status(offer, actor=None, status=PostStatus.FULFILLED)
+    _notify_sides(match, "match_closed", key="closed")
+    return match
+
+
+def _post_next(status: str) -> frozenset[str]:
+    from posts.models import STATUS_TRANSITIONS
+
+    return STATUS_TRANSITIONS[status]
+
+
+def _expire(match_id: int, *, reason: str, status: str) -> bool:
+    with transaction.atomic():
+        match = Match.objects.select_for_update().select_related("offer", "need").get(pk=match_id)
+        if match.status != status:  # moved on since we looked: leave it
+            return False
+        _transition(match, actor=None, to=MatchStatus.EXPIRED, reason=reason)
+        if status == MatchStatus.APPROVED:
+            _notify_sides(match, "match_expired", key="expired")
+        return True
+
+
+def matches_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Expire proposals nobody decided and approved matches nobody answered; remind once."""
+    now = now or timezone.now()
+    counts = {"proposals_expired": 0, "reminded": 0, "approved_expired": 0}
+    stale = Match.objects.filter(
+        status=MatchStatus.PROPOSED, status_changed_at__lt=now - settings.POMOC_MATCH_PROPOSAL_TTL
+    ).values_list("pk", flat=True)
+    for pk in list(stale):
+        counts["proposals_expired"] += _expire(
+            pk, reason=_("No coordinator decided in time."), status=MatchStatus.PROPOSED
+        )
+    unanswered = Match.objects.filter(
+        status=MatchStatus.APPROVED, status_changed_at__lt=now - settings.POMOC_MATCH_ANSWER_TTL
+    ).values_list("pk", flat=True)
+    for pk in list(unanswered):
+        counts["approved_expired"] += _expire(
+            pk, reason=_("Nobody answered in time."), status=MatchStatus.APPROVED
+        )
+    due = Match.objects.filter(
+        status=MatchStatus.APPROVED,
+        reminded_at__isnull=True,
+        status_changed_at__lt=now - settings.POMOC_MATCH_REMINDER_AFTER,
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            match = Match.objects.select_for_update().select_related("offer", "need").get(pk=pk)
+            if match.status != MatchStatus.APPROVED or match.reminded_at is not None:
+                continue
+            pending = [
+                side
+                for side, answer in (("offer", match.offer_response), ("need", match.need_response))
+                if answer == Response.PENDING
+            ]
+            match.reminded_at = now
+            match.save(update_fields=["reminded_at"])
+            _notify_sides(match, "match_reminder", key="reminder", only=pending)
+            counts["reminded"] += 1
+    return counts

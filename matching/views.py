@@ -1,0 +1,246 @@
+"""Coordinator queue, the match page for its two sides, and a person's matches. Thin: parse,
+call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from matching import lifecycle
+from matching.forms import CloseForm, ManualMatchForm, QueueFilterForm, RejectForm
+from matching.models import Match, MatchStatus, MatchTransition
+from matching.selectors import (
+    QueueFilters,
+    match_in_scope,
+    match_list_for_participant,
+    match_queue_for,
+    user_can_coordinate,
+    user_post_sides,
+)
+from needs.models import Need
+from offers.models import Offer
+
+QUEUE_LIMIT = 100
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    if not user_can_coordinate(user=request.user):
+        raise PermissionDenied(_("Only coordinators can see the match queue."))
+
+
+@login_required
+def match_queue(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    form = QueueFilterForm(request.GET or None)
+    filters = QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = QueueFilters(
+            category_id=data["category"].pk if data["category"] else None,
+            region=data["region"].strip(),
+            min_urgency=data["urgency"],
+            min_age_days=data["age"],
+        )
+    matches = list(match_queue_for(user=request.user, filters=filters)[:QUEUE_LIMIT])
+    pairs = [
+        {
+            "id": match.pk,
+            "offer": [match.offer.location.y, match.offer.location.x],
+            "need": [match.need.location.y, match.need.location.x],
+        }
+        for match in matches
+    ]
+    return render(
+        request,
+        "matching/queue.html",
+        {
+            "form": form,
+            "matches": matches,
+            "pairs": pairs,
+            "manual_form": ManualMatchForm(),
+            "map_tiles": settings.POMOC_MAP_TILES,
+            "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
+        },
+    )
+
+
+def _queue_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(request.POST.get("next") or "match_queue")
+
+
+@login_required
+@require_POST
+def match_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    match = get_object_or_404(Match, pk=pk)
+    if not match_in_scope(user=request.user, match=match):
+        raise Http404
+    try:
+        lifecycle.match_approve(match, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The match was approved; both sides were asked to answer."))
+    return _queue_redirect(request)
+
+
+@login_required
+@require_POST
+def match_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    match = get_object_or_404(Match, pk=pk)
+    if not match_in_scope(user=request.user, match=match):
+        raise Http404
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the match is rejected."))
+        return _queue_redirect(request)
+    try:
+        lifecycle.match_reject(match, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The match was rejected."))
+    return _queue_redirect(request)
+
+
+@login_required
+@require_POST
+def match_bulk_approve(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    try:
+        ids = [int(value) for value in request.POST.getlist("match")]
+        count = lifecycle.match_bulk_approve(ids, actor=request.user)
+    except ValueError:
+        messages.error(request, _("Choose at least one proposal."))
+    except (ValidationError, PermissionDenied) as error:
+        text = _error_text(error) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("%(count)d matches approved.") % {"count": count})
+    return _queue_redirect(request)
+
+
+@login_required
+@require_POST
+def match_create_manual(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    form = ManualMatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the id of an offer and of a need."))
+        return _queue_redirect(request)
+    offer = Offer.objects.filter(pk=form.cleaned_data["offer"]).first()
+    need = Need.objects.filter(pk=form.cleaned_data["need"]).first()
+    if offer is None or need is None:
+        messages.error(request, _("No offer or need with that id."))
+        return _queue_redirect(request)
+    try:
+        match = lifecycle.match_create_manual(offer=offer, need=need, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return _queue_redirect(request)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return _queue_redirect(request)
+    messages.success(request, _("The match was created and approved."))
+    return redirect("match_detail", pk=match.pk)
+
+
+def _visible_match(request: HttpRequest, pk: int) -> tuple[Match, set[str]]:
+    match = get_object_or_404(Match.objects.select_related("offer", "need"), pk=pk)
+    sides = user_post_sides(user=request.user, match=match)
+    # A party sees the match once a coordinator approved it; a coordinator in scope always.
+    if sides and match.decided_at is not None and match.status != MatchStatus.REJECTED:
+        return match, sides
+    if match_in_scope(user=request.user, match=match):
+        return match, set()
+    raise Http404
+
+
+@login_required
+def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    match, sides = _visible_match(request, pk)
+    answers = {"offer": match.offer_response, "need": match.need_response}
+    connected = match.status in (
+        MatchStatus.CONNECTED,
+        MatchStatus.COMPLETED,
+        MatchStatus.FAILED,
+    )
+    others = []
+    if connected and sides:
+        for side in sorted({"offer", "need"} - sides):
+            others.append(getattr(match, side).owner)
+    return render(
+        request,
+        "matching/match_detail.html",
+        {
+            "match": match,
+            "sides": sides,
+            "can_answer": match.status == MatchStatus.APPROVED
+            and any(answers[side] == "pending" for side in sides),
+            "can_close": match.status == MatchStatus.CONNECTED and bool(sides),
+            # Contacts only after both accepted, and only to the parties.
+            "contacts": others,
+            "close_form": CloseForm(),
+            "transitions": MatchTransition.objects.filter(match=match).select_related("actor"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    match, sides = _visible_match(request, pk)
+    if not sides:
+        raise PermissionDenied(_("You are not a party to this match."))
+    accept = request.POST.get("answer") == "accept"
+    try:
+        lifecycle.match_respond(match, actor=request.user, accept=accept)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Thank you, your answer was saved."))
+    return redirect("match_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def match_close(request: HttpRequest, pk: int) -> HttpResponse:
+    match, sides = _visible_match(request, pk)
+    if not sides:
+        raise PermissionDenied(_("You are not a party to this match."))
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether it worked out."))
+        return redirect("match_detail", pk=pk)
+    try:
+        lifecycle.match_close(
+            match,
+            actor=request.user,
+            worked=form.cleaned_data["worked"],
+            outcome=form.cleaned_data["outcome"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Thank you, the match is closed."))
+    return redirect("match_detail", pk=pk)
+
+
+@login_required
+def my_matches(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matching/my_matches.html",
+        {"matches": match_list_for_participant(user=request.user)},
+    )
