@@ -197,29 +197,39 @@ def _insert(chosen: Sequence[ScoredPair], run_id: int | None) -> int:
 def withdraw_stale(
     *, today: dt.date, offer_id: int | None = None, need_id: int | None = None
 ) -> int:
-    """Withdraw open proposals whose offer or need is closed, paused or no longer valid."""
+    """Withdraw proposals, and approved matches still waiting for answers, whose offer or need
+    is closed, paused or no longer valid; each withdrawal goes into the audit log (actor: the
+    system). Returns how many were withdrawn."""
     stale = (
         "{a}.status <> 'active' OR {a}.valid_from > %(today)s "
         "OR ({a}.valid_until IS NOT NULL AND {a}.valid_until < %(today)s)"
     )
     scope = ""
     if offer_id is not None:
-        scope = " AND m.offer_id = %(offer_id)s"
+        scope = " AND old.offer_id = %(offer_id)s"
     if need_id is not None:
-        scope = " AND m.need_id = %(need_id)s"
+        scope = " AND old.need_id = %(need_id)s"
     with connection.cursor() as cursor:
         cursor.execute(
+            # Joining the table to itself makes RETURNING see the status before the update.
             # EXISTS on primary keys: for one post this touches only its few matches.
-            f"""UPDATE matching_match m SET status = %(withdrawn)s, status_changed_at = now()
-                WHERE m.status = %(open)s {scope}
-                  AND (EXISTS (SELECT 1 FROM offers_offer o
-                               WHERE o.id = m.offer_id AND ({stale.format(a="o")}))
-                       OR EXISTS (SELECT 1 FROM needs_need n
-                                  WHERE n.id = m.need_id AND ({stale.format(a="n")})))""",
+            f"""WITH withdrawn AS (
+                    UPDATE matching_match m SET status = %(withdrawn)s, status_changed_at = now()
+                    FROM matching_match old
+                    WHERE old.id = m.id AND old.status = ANY(%(waiting)s) {scope}
+                      AND (EXISTS (SELECT 1 FROM offers_offer o
+                                   WHERE o.id = old.offer_id AND ({stale.format(a="o")}))
+                           OR EXISTS (SELECT 1 FROM needs_need n
+                                      WHERE n.id = old.need_id AND ({stale.format(a="n")})))
+                    RETURNING m.id, old.status AS from_status)
+                INSERT INTO matching_matchtransition
+                    (match_id, actor_id, from_status, to_status, reason, created_at)
+                SELECT id, NULL, from_status, %(withdrawn)s, %(reason)s, now() FROM withdrawn""",
             {
                 "today": today,
                 "withdrawn": MatchStatus.WITHDRAWN,
-                "open": OPEN,
+                "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
+                "reason": "The offer or the need was closed, paused or expired.",
                 "offer_id": offer_id,
                 "need_id": need_id,
             },

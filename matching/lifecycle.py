@@ -37,7 +37,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {MatchStatus.APPROVED, MatchStatus.REJECTED, MatchStatus.EXPIRED, MatchStatus.WITHDRAWN}
     ),
     MatchStatus.APPROVED: frozenset(
-        {MatchStatus.CONNECTED, MatchStatus.DECLINED, MatchStatus.EXPIRED}
+        {MatchStatus.CONNECTED, MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.WITHDRAWN}
     ),
     MatchStatus.CONNECTED: frozenset({MatchStatus.COMPLETED, MatchStatus.FAILED}),
     MatchStatus.REJECTED: frozenset(),

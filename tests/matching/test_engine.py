@@ -310,3 +310,31 @@ def test_saving_a_post_queues_the_incremental_pass_by_task_name(
     assert [(task["func"], task["args"]) for task in queued] == [
         ("matching.tasks.match_need", (need.pk,))
     ]
+
+
+def test_withdrawals_are_in_the_audit_log_and_reach_approved_matches(platform_coordinator):
+    from matching.lifecycle import match_approve
+    from matching.models import MatchTransition
+    from tests.factories import MatchFactory
+
+    # Given one proposal and one approved match waiting for answers on the same need,
+    need = NeedFactory()
+    waiting = MatchFactory(need=need)
+    match_approve(match=waiting, actor=platform_coordinator)
+    proposed = MatchFactory(need=need)
+    # when the need's owner withdraws it and the next pass runs,
+    need.status = PostStatus.WITHDRAWN
+    need.save()
+    result = engine.full_pass()
+
+    # both are withdrawn, and the log says the system did it and from which status.
+    assert result.withdrawn == 2
+    log = set(
+        MatchTransition.objects.filter(to_status=MatchStatus.WITHDRAWN).values_list(
+            "match_id", "from_status", "actor_id"
+        )
+    )
+    assert log == {
+        (waiting.pk, MatchStatus.APPROVED, None),
+        (proposed.pk, MatchStatus.PROPOSED, None),
+    }
