@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "matching",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -335,3 +336,7 @@ POMOC_MATCHING_ON_SAVE = os.environ.get("POMOC_MATCHING_ON_SAVE", "async")
 # Connections the full pass uses for candidate generation in parallel (PostgreSQL does the work).
 POMOC_MATCHING_WORKERS = int(os.environ.get("POMOC_MATCHING_WORKERS", "2"))
 POMOC_MATCHING_FULL_PASS_MINUTES = int(os.environ.get("POMOC_MATCHING_FULL_PASS_MINUTES", "5"))
+
+# Moderation: reports per user per window (moderation/ratelimit.py).
+POMOC_REPORT_RATE_LIMIT = int(os.environ.get("POMOC_REPORT_RATE_LIMIT", "10"))
+POMOC_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_REPORT_RATE_WINDOW_SECONDS", "3600"))

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),
+    path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     prefix_default_language=True,
 )
 
