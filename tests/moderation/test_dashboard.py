@@ -124,3 +124,15 @@ def test_vendored_chart_library_is_in_static_files():
     assert path is not None
     with open(path, encoding="utf-8") as handle:
         assert "Chart.js v4" in handle.read(200)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("cs", ["Otevřené nabídky", "Čekající návrhy"]), ("uk", ["Відкриті запити", "Модерація"])],
+)
+def test_dashboard_and_queue_speak_czech_and_ukrainian(client, coordinator, language, expected):
+    client.force_login(coordinator)
+    html = client.get(f"/{language}/coordination/dashboard/").content.decode()
+    html += client.get(f"/{language}/coordination/moderation/").content.decode()
+    for text in expected:
+        assert text in html
