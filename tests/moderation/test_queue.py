@@ -147,3 +147,17 @@ def test_queue_runs_a_fixed_number_of_queries(
         large = client.get(QUEUE)
     assert len(small.context["reported"]) == 4
     assert len(large.context["reported"]) == 14
+
+
+def test_coordinator_shows_a_hidden_post_again_from_its_page(client, coordinator):
+    offer = factories.OfferFactory(title="Wrongly hidden")
+    client.force_login(coordinator)
+    client.post(action_url("offer", offer.pk, "hide"), {"reason": "Looked like spam"})
+
+    page = client.get(f"/en/offers/{offer.pk}/").content.decode()
+    assert "Looked like spam" in page and "Show this post again" in page
+    response = client.post(action_url("offer", offer.pk, "unhide"))
+
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(f"/en/offers/{offer.pk}/").status_code == 200
