@@ -9,7 +9,8 @@ probe on the index of active remote offers. ``distance_lte`` or ``ORDER BY ST_Di
 scan.
 
 The rules, all in the WHERE clause:
-- both active and valid on ``today``; the offer not full (its id is not in ``full_offer_ids``);
+- both active, valid on ``today`` and not hidden by a moderator; the offer not full (its id
+  is not in ``full_offer_ids``);
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (``&&`` array overlap);
@@ -38,7 +39,8 @@ class Candidate:
 def _valid(alias: str) -> str:
     return (
         f"{alias}.status = 'active' AND {alias}.valid_from <= %(today)s "
-        f"AND ({alias}.valid_until IS NULL OR {alias}.valid_until >= %(today)s)"
+        f"AND ({alias}.valid_until IS NULL OR {alias}.valid_until >= %(today)s) "
+        f"AND {alias}.hidden_at IS NULL"
     )
 
 

@@ -198,10 +198,10 @@ def withdraw_stale(
     *, today: dt.date, offer_id: int | None = None, need_id: int | None = None
 ) -> int:
     """Withdraw proposals, and approved matches still waiting for answers, whose offer or need
-    is closed, paused or no longer valid; each withdrawal goes into the audit log (actor: the
-    system). Returns how many were withdrawn."""
+    is closed, paused, hidden by a coordinator or no longer valid; each withdrawal goes into the
+    audit log (actor: the system). Returns how many were withdrawn."""
     stale = (
-        "{a}.status <> 'active' OR {a}.valid_from > %(today)s "
+        "{a}.status <> 'active' OR {a}.hidden_at IS NOT NULL OR {a}.valid_from > %(today)s "
         "OR ({a}.valid_until IS NOT NULL AND {a}.valid_until < %(today)s)"
     )
     scope = ""
@@ -229,7 +229,7 @@ def withdraw_stale(
                 "today": today,
                 "withdrawn": MatchStatus.WITHDRAWN,
                 "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
-                "reason": "The offer or the need was closed, paused or expired.",
+                "reason": "The offer or the need was closed, paused, hidden or expired.",
                 "offer_id": offer_id,
                 "need_id": need_id,
             },

@@ -136,7 +136,10 @@ def match_queue_for(*, user: User, filters: QueueFilters | None = None) -> Query
     filters = filters or QueueFilters()
     if not user_can_coordinate(user=user):
         return Match.objects.none()
-    matches = Match.objects.filter(status=MatchStatus.PROPOSED).select_related(*_RELATED)
+    # A post a coordinator hid is out of the queue at once, before the next pass withdraws it.
+    matches = Match.objects.filter(
+        status=MatchStatus.PROPOSED, offer__hidden_at__isnull=True, need__hidden_at__isnull=True
+    ).select_related(*_RELATED)
     scope = coordinator_scope_q(user=user)
     if scope is not None:
         matches = matches.filter(scope)

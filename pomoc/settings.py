@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "matching",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -346,3 +347,6 @@ POMOC_MATCH_REMINDER_AFTER = dt.timedelta(
     days=int(os.environ.get("POMOC_MATCH_REMINDER_AFTER_DAYS", "3"))
 )
 POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWER_TTL_DAYS", "7")))
+# Moderation: reports per user per window (moderation/ratelimit.py).
+POMOC_REPORT_RATE_LIMIT = int(os.environ.get("POMOC_REPORT_RATE_LIMIT", "10"))
+POMOC_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_REPORT_RATE_WINDOW_SECONDS", "3600"))

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),
     path("", include("matching.urls")),
+    path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     prefix_default_language=True,
 )
 

@@ -27,11 +27,13 @@ def sensitive_filter() -> Q:
 
 
 def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
-    """Posts a user may browse: active, valid today, and sensitive ones only for coordinators
-    and staff of verified organisations."""
+    """Posts a user may browse: active, valid today, not hidden by a coordinator, and sensitive
+    ones only for coordinators and staff of verified organisations."""
     today = timezone.localdate()
     queryset = (
-        model.objects.filter(status=PostStatus.ACTIVE, valid_from__lte=today)
+        model.objects.filter(
+            status=PostStatus.ACTIVE, valid_from__lte=today, hidden_at__isnull=True
+        )
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("category", "category__parent", "organisation")
     )

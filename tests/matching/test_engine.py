@@ -338,3 +338,19 @@ def test_withdrawals_are_in_the_audit_log_and_reach_approved_matches(platform_co
         (waiting.pk, MatchStatus.APPROVED, None),
         (proposed.pk, MatchStatus.PROPOSED, None),
     }
+
+
+def test_a_hidden_posts_proposals_leave_the_queue_and_are_withdrawn(platform_coordinator):
+    from matching.selectors import match_queue_for
+    from moderation.services import post_hide
+
+    offer = OfferFactory()
+    need = NeedFactory()
+    engine.full_pass()
+    assert match_queue_for(user=platform_coordinator).count() == 1
+
+    post_hide(actor=platform_coordinator, post=offer, reason="spam")
+
+    assert match_queue_for(user=platform_coordinator).count() == 0
+    engine.full_pass()
+    assert Match.objects.get(offer=offer, need=need).status == MatchStatus.WITHDRAWN

@@ -1,0 +1,198 @@
+"""Reads for coordinators: the moderation queue and the dashboard figures.
+
+Every function here runs a fixed number of queries whatever the data (pinned in the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from accounts.models import Membership
+from matching.models import Match, MatchStatus
+from moderation.models import Report, ReportStatus
+from needs.models import Need
+from offers.models import Offer
+from posts.models import Category, Post, PostStatus
+
+# How many posts of each kind the queue shows at once: the oldest first, so nothing starves.
+QUEUE_LIMIT = 100
+
+
+@dataclass
+class ReportedPost:
+    """One post with its open reports, as the queue shows it."""
+
+    kind: str  # "offer" or "need"
+    post: Post
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return sorted({report.get_reason_display() for report in self.reports})
+
+
+def reported_posts(*, limit: int = QUEUE_LIMIT) -> list[ReportedPost]:
+    """Posts with open reports, the longest-waiting first. One query."""
+    reports = (
+        Report.objects.filter(status=ReportStatus.OPEN)
+        .select_related(
+            "reporter",
+            "offer",
+            "offer__owner",
+            "offer__category",
+            "need",
+            "need__owner",
+            "need__category",
+        )
+        .order_by("created_at", "pk")
+    )
+    grouped: dict[tuple[str, int], ReportedPost] = {}
+    for report in reports:
+        kind = "offer" if report.offer_id else "need"
+        key = (kind, report.offer_id or report.need_id)
+        if key not in grouped:
+            if len(grouped) >= limit:
+                continue
+            grouped[key] = ReportedPost(kind=kind, post=report.post)
+        grouped[key].reports.append(report)
+    return list(grouped.values())
+
+
+def _owner_is_verified() -> Q:
+    """The owner confirmed their email address or belongs to a verified organisation."""
+    email_verified = EmailAddress.objects.filter(user_id=OuterRef("owner_id"), verified=True)
+    verified_member = Membership.objects.filter(
+        user_id=OuterRef("owner_id"),
+        status=Membership.Status.APPROVED,
+        organisation__verified=True,
+    )
+    return Q(Exists(email_verified)) | Q(Exists(verified_member))
+
+
+def unreviewed_posts(model: type[Post], *, limit: int = QUEUE_LIMIT) -> QuerySet[Post]:
+    """Posts by unverified people that no coordinator has reviewed yet, oldest first. Drafts,
+    hidden and closed posts are not public, so they wait for nothing."""
+    return (
+        model.objects.filter(
+            reviewed_at__isnull=True,
+            hidden_at__isnull=True,
+            status__in=[PostStatus.ACTIVE, PostStatus.PAUSED],
+        )
+        .exclude(_owner_is_verified())
+        .select_related("owner", "category")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+# The dashboard.
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    offers: int
+    needs: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_category: list[CountRow]
+    by_region: list[CountRow]
+    proposals_waiting: int
+    # Median time from a need's creation to its first match that moved on from "proposed"
+    # (approved or further), over needs that have one; None when none has.
+    median_need_to_match: dt.timedelta | None
+    needs_matched: int
+
+    @property
+    def open_offers(self) -> int:
+        return sum(row.offers for row in self.by_category)
+
+    @property
+    def open_needs(self) -> int:
+        return sum(row.needs for row in self.by_category)
+
+
+def _open(model: type[Post]) -> QuerySet[Post]:
+    return model.objects.filter(status=PostStatus.ACTIVE, hidden_at__isnull=True)
+
+
+def _counts(model: type[Post], key) -> dict[object, int]:
+    rows = _open(model).annotate(key=key).values("key").annotate(total=Count("pk"))
+    return {row["key"]: row["total"] for row in rows.order_by()}
+
+
+# Statuses a match can leave "proposed" to that are not progress toward a connection: the time
+# to a match counts only approvals (and, once the lifecycle adds them, acceptance and connection).
+_NOT_PROGRESS = (
+    MatchStatus.PROPOSED,
+    MatchStatus.WITHDRAWN,
+    MatchStatus.REJECTED,
+    MatchStatus.DECLINED,
+)
+
+_MEDIAN_SQL = f"""
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.first_at - n.created_at)),
+       count(*)
+FROM (SELECT m.need_id, min(m.status_changed_at) AS first_at
+      FROM {Match._meta.db_table} m
+      WHERE m.status <> ALL(%s)
+      GROUP BY m.need_id) f
+JOIN {Need._meta.db_table} n ON n.id = f.need_id
+"""
+
+
+def median_need_to_match() -> tuple[dt.timedelta | None, int]:
+    """Median over needs of (first match past "proposed") − (need created); one query.
+
+    ``Match.status_changed_at`` stands in for the moment of connection until the lifecycle
+    records one.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_MEDIAN_SQL, [list(_NOT_PROGRESS)])
+        seconds, needs = cursor.fetchone()
+    if seconds is None:
+        return None, 0
+    return dt.timedelta(seconds=round(seconds)), needs
+
+
+def dashboard() -> Dashboard:
+    """Open (active, not hidden) offers and needs by general category and by region, proposals
+    waiting and the median time from need to match. Seven queries."""
+    root = Coalesce("category__parent_id", "category_id")
+    offers_by_category = _counts(Offer, root)
+    needs_by_category = _counts(Need, root)
+    roots = Category.objects.filter(parent__isnull=True).order_by("position", "slug")
+    by_category = [
+        CountRow(
+            label=category.name,
+            offers=offers_by_category.get(category.pk, 0),
+            needs=needs_by_category.get(category.pk, 0),
+        )
+        for category in roots
+    ]
+    offers_by_region = _counts(Offer, F("region"))
+    needs_by_region = _counts(Need, F("region"))
+    regions = sorted(set(offers_by_region) | set(needs_by_region), key=lambda r: (not r, r))
+    by_region = [
+        CountRow(
+            label=region or "",
+            offers=offers_by_region.get(region, 0),
+            needs=needs_by_region.get(region, 0),
+        )
+        for region in regions
+    ]
+    median, needs_matched = median_need_to_match()
+    return Dashboard(
+        by_category=by_category,
+        by_region=by_region,
+        proposals_waiting=Match.objects.filter(status=MatchStatus.PROPOSED).count(),
+        median_need_to_match=median,
+        needs_matched=needs_matched,
+    )

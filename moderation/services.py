@@ -1,0 +1,165 @@
+"""Writes of moderation: reporting a post, and what coordinators do about it.
+
+Every coordinator action checks the actor (``PermissionDenied`` otherwise) and records who and
+when. Offers and needs share every function: they are twins on ``posts.models.Post``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
+from needs.models import Need
+from offers.models import Offer
+from posts.models import Post, PostStatus
+
+
+def _require_coordinator(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_coordinator):
+        raise PermissionDenied(_("Only coordinators can moderate."))
+
+
+def _post_field(post: Post) -> str:
+    """The Report foreign key that points at this kind of post."""
+    if isinstance(post, Offer):
+        return "offer"
+    if isinstance(post, Need):
+        return "need"
+    raise TypeError(f"Not a post: {post!r}")
+
+
+def _open_reports(post: Post):
+    return Report.objects.filter(**{_post_field(post): post}, status=ReportStatus.OPEN)
+
+
+@transaction.atomic
+def report_create(*, reporter: User, post: Post, reason: str, comment: str = "") -> Report:
+    """Anyone signed in may report a post they can see, once while the report is open."""
+    if not reporter.is_authenticated:
+        raise PermissionDenied(_("Log in to report a post."))
+    errors: dict[str, str] = {}
+    if reason not in ReportReason.values:
+        errors["reason"] = _("Choose why you are reporting this post.")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        errors["comment"] = _("Keep the comment under %(max)d characters.") % {
+            "max": MAX_COMMENT_LENGTH
+        }
+    if reason == ReportReason.OTHER and not comment:
+        errors["comment"] = _("Tell us briefly what is wrong.")
+    if post.owner_id == reporter.pk:
+        errors["__all__"] = _("You cannot report your own post.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter,
+                reason=reason,
+                comment=comment,
+                **{_post_field(post): post},
+            )
+    except IntegrityError:
+        # The partial unique constraint: one open report per person and post.
+        raise ValidationError(
+            {"__all__": _("You have already reported this post; a coordinator will look at it.")}
+        ) from None
+
+
+@transaction.atomic
+def report_resolve(*, actor: User, post: Post, status: str = ReportStatus.DISMISSED) -> int:
+    """Close every open report of a post as resolved (acted on) or dismissed (nothing wrong);
+    returns how many were closed."""
+    _require_coordinator(actor)
+    if status not in (ReportStatus.RESOLVED, ReportStatus.DISMISSED):
+        raise ValidationError({"status": _("Unknown status.")})
+    return _open_reports(post).update(status=status, handled_by=actor, handled_at=timezone.now())
+
+
+def _hide(post: Post, *, actor: User, reason: str, now) -> None:
+    post.hidden_at = now
+    post.hidden_by = actor
+    post.hidden_reason = reason[:500]
+    # Hiding is a review: the post leaves the queue of posts by unverified people too.
+    if post.reviewed_at is None:
+        post.reviewed_at = now
+        post.reviewed_by = actor
+    post.save(
+        update_fields=[
+            "hidden_at",
+            "hidden_by",
+            "hidden_reason",
+            "reviewed_at",
+            "reviewed_by",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def post_hide(post: Post, *, actor: User, reason: str = "") -> Post:
+    """Hide a post from every public list, page, API answer and the matcher; its open reports
+    are resolved."""
+    _require_coordinator(actor)
+    if post.hidden_at is not None:
+        return post
+    now = timezone.now()
+    _hide(post, actor=actor, reason=(reason or "").strip(), now=now)
+    _open_reports(post).update(status=ReportStatus.RESOLVED, handled_by=actor, handled_at=now)
+    return post
+
+
+@transaction.atomic
+def post_unhide(post: Post, *, actor: User) -> Post:
+    _require_coordinator(actor)
+    post.hidden_at = None
+    post.hidden_by = None
+    post.hidden_reason = ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    return post
+
+
+@transaction.atomic
+def post_mark_reviewed(post: Post, *, actor: User) -> Post:
+    """A coordinator looked at a post by an unverified person and let it stand."""
+    _require_coordinator(actor)
+    if post.reviewed_at is None:
+        post.reviewed_at = timezone.now()
+        post.reviewed_by = actor
+        post.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    return post
+
+
+@transaction.atomic
+def user_block(*, actor: User, user: User, reason: str) -> UserBlock:
+    """Block a user: they can no longer log in (``is_active=False``, which also ends their
+    sessions and API tokens), and their active and paused posts are hidden."""
+    _require_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this user is blocked.")})
+    if user.pk == actor.pk or user.is_coordinator:
+        raise ValidationError({"__all__": _("Coordinators cannot be blocked here.")})
+    now = timezone.now()
+    block, _created = UserBlock.objects.update_or_create(
+        user=user, defaults={"blocked_by": actor, "blocked_at": now, "reason": reason[:500]}
+    )
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    hide_reason = _("Owner blocked: %(reason)s") % {"reason": reason}
+    for model in (Offer, Need):
+        for post in model.objects.filter(
+            owner=user,
+            hidden_at__isnull=True,
+            status__in=[PostStatus.ACTIVE, PostStatus.PAUSED, PostStatus.DRAFT],
+        ):
+            _hide(post, actor=actor, reason=hide_reason, now=now)
+        Report.objects.filter(
+            **{f"{model._meta.model_name}__owner": user}, status=ReportStatus.OPEN
+        ).update(status=ReportStatus.RESOLVED, handled_by=actor, handled_at=now)
+    return block

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from moderation import views
+
+urlpatterns = [
+    path("report/<slug:kind>/<int:pk>/", views.report_post, name="report_post"),
+    path("coordination/moderation/", views.moderation_queue, name="moderation_queue"),
+    path(
+        "coordination/moderation/<slug:kind>/<int:pk>/<slug:action>/",
+        views.moderation_action,
+        name="moderation_action",
+    ),
+    path("coordination/dashboard/", views.dashboard, name="coordination_dashboard"),
+]

@@ -1,0 +1,170 @@
+"""Pages of moderation: report a post; the coordinators' moderation queue and dashboard.
+
+Thin views: parse, call one service or selector, render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from moderation import selectors, services
+from moderation.forms import ReasonForm, ReportForm
+from moderation.models import ReportStatus
+from moderation.ratelimit import report_rate_count, report_rate_exceeded
+from needs.models import Need
+from offers.models import Offer
+from posts.models import Post
+from posts.selectors import post_visible
+
+KINDS: dict[str, type[Post]] = {"offer": Offer, "need": Need}
+
+
+def _model(kind: str) -> type[Post]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Anonymous visitors are sent to log in; anyone else who is not a coordinator gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_coordinator:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def report_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    post = post_visible(_model(kind), user=request.user).filter(pk=pk).first()
+    if post is None:
+        raise Http404
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if report_rate_exceeded(user=request.user):
+            form.add_error(
+                None, _("You have sent many reports in a short time. Please try again later.")
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                services.report_create(reporter=request.user, post=post, **form.cleaned_data)
+            except ValidationError as error:
+                for name, messages_ in error.message_dict.items():
+                    form.add_error(None if name == "__all__" else name, messages_)
+            else:
+                report_rate_count(user=request.user)
+                messages.success(
+                    request, _("Thank you. A coordinator will look at this post soon.")
+                )
+                return redirect(f"{kind}_detail", pk=post.pk)
+        if status == 200:
+            status = 400 if form.errors else 200
+    return render(
+        request,
+        "moderation/report_form.html",
+        {"form": form, "post": post, "kind": kind},
+        status=status,
+    )
+
+
+@coordinator_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "reported": selectors.reported_posts(),
+            "unreviewed": [
+                ("offer", _("Offers"), list(selectors.unreviewed_posts(Offer))),
+                ("need", _("Needs"), list(selectors.unreviewed_posts(Need))),
+            ],
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+# Queue buttons: action in the URL -> what it does and what it tells the coordinator.
+ACTIONS = ("hide", "unhide", "dismiss", "reviewed", "block")
+
+
+@require_POST
+@coordinator_required
+def moderation_action(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    post = get_object_or_404(_model(kind).objects.select_related("owner"), pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actor = request.user
+    try:
+        if action == "hide":
+            services.post_hide(post, actor=actor, reason=reason)
+            done = _("The post is hidden.")
+        elif action == "unhide":
+            services.post_unhide(post, actor=actor)
+            done = _("The post is visible again.")
+        elif action == "dismiss":
+            services.report_resolve(actor=actor, post=post, status=ReportStatus.DISMISSED)
+            done = _("The reports are dismissed.")
+        elif action == "reviewed":
+            services.post_mark_reviewed(post, actor=actor)
+            done = _("The post is marked as reviewed.")
+        else:
+            services.user_block(actor=actor, user=post.owner, reason=reason)
+            done = _("%(user)s is blocked and their posts are hidden.") % {"user": post.owner}
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("moderation_queue")
+
+
+@coordinator_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard()
+    unknown = _("Unknown region")
+    # The charts read this; the tables on the page show the same figures without JavaScript.
+    chart_data = {
+        "labels": {"offers": _("Open offers"), "needs": _("Open needs")},
+        "category": {
+            "labels": [row.label for row in data.by_category],
+            "offers": [row.offers for row in data.by_category],
+            "needs": [row.needs for row in data.by_category],
+        },
+        "region": {
+            "labels": [row.label or unknown for row in data.by_region],
+            "offers": [row.offers for row in data.by_region],
+            "needs": [row.needs for row in data.by_region],
+        },
+    }
+    return render(
+        request,
+        "moderation/dashboard.html",
+        {
+            "data": data,
+            "chart_data": chart_data,
+            "unknown_region": unknown,
+            "median_days": (
+                round(data.median_need_to_match.total_seconds() / 86400, 1)
+                if data.median_need_to_match is not None
+                else None
+            ),
+        },
+    )
