@@ -128,34 +128,22 @@ def _counts(model: type[Post], key) -> dict[object, int]:
     return {row["key"]: row["total"] for row in rows.order_by()}
 
 
-# Statuses a match can leave "proposed" to that are not progress toward a connection: the time
-# to a match counts only approvals (and, once the lifecycle adds them, acceptance and connection).
-_NOT_PROGRESS = (
-    MatchStatus.PROPOSED,
-    MatchStatus.WITHDRAWN,
-    MatchStatus.REJECTED,
-    MatchStatus.DECLINED,
-)
-
 _MEDIAN_SQL = f"""
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.first_at - n.created_at)),
        count(*)
-FROM (SELECT m.need_id, min(m.status_changed_at) AS first_at
+FROM (SELECT m.need_id, min(m.connected_at) AS first_at
       FROM {Match._meta.db_table} m
-      WHERE m.status <> ALL(%s)
+      WHERE m.connected_at IS NOT NULL
       GROUP BY m.need_id) f
 JOIN {Need._meta.db_table} n ON n.id = f.need_id
 """
 
 
 def median_need_to_match() -> tuple[dt.timedelta | None, int]:
-    """Median over needs of (first match past "proposed") − (need created); one query.
-
-    ``Match.status_changed_at`` stands in for the moment of connection until the lifecycle
-    records one.
-    """
+    """Median over needs of (first connection: both sides accepted) − (need created); and how
+    many needs were ever connected. One query."""
     with connection.cursor() as cursor:
-        cursor.execute(_MEDIAN_SQL, [list(_NOT_PROGRESS)])
+        cursor.execute(_MEDIAN_SQL)
         seconds, needs = cursor.fetchone()
     if seconds is None:
         return None, 0

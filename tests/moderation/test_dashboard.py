@@ -46,20 +46,22 @@ def scene(coordinator) -> None:
         Need.objects.filter(pk=closed.pk).update(created_at=created)
         return closed
 
-    def match(target: Need, status: str, after_days: float) -> None:
+    def match(target: Need, status: str, after_days: float, connected: bool = False) -> None:
+        moment = created + dt.timedelta(days=after_days)
         Match.objects.create(
             offer=offer(status="fulfilled"),
             need=target,
             score=0.5,
             status=status,
-            status_changed_at=created + dt.timedelta(days=after_days),
+            status_changed_at=moment,
+            connected_at=moment if connected else None,
         )
 
     first, second, waiting = matched_need(), matched_need(), matched_need()
-    match(first, MatchStatus.APPROVED, 2)  # the first approval counts...
-    match(first, MatchStatus.APPROVED, 5)  # ...not a later one
-    match(second, MatchStatus.REJECTED, 1)  # a rejection is no progress
-    match(second, MatchStatus.APPROVED, 4)
+    match(first, MatchStatus.CONNECTED, 2, connected=True)  # the first connection counts...
+    match(first, MatchStatus.COMPLETED, 5, connected=True)  # ...not a later one
+    match(second, MatchStatus.APPROVED, 1)  # approved but nobody accepted yet: not connected
+    match(second, MatchStatus.CONNECTED, 4, connected=True)
     match(waiting, MatchStatus.PROPOSED, 0)
     match(waiting, MatchStatus.WITHDRAWN, 1)
     match(second, MatchStatus.PROPOSED, 0)
@@ -85,7 +87,7 @@ def test_dashboard_figures_for_a_hand_built_scene(client, coordinator):
         ("", 1, 0),
     ]
     assert data.proposals_waiting == 2
-    # Needs that got an approval: after 2 and after 4 days; the median is 3 days.
+    # Needs that got connected: after 2 and after 4 days; the median is 3 days.
     assert data.median_need_to_match == dt.timedelta(days=3)
     assert data.needs_matched == 2
     html = response.content.decode()
@@ -103,7 +105,7 @@ def test_empty_dashboard_says_no_match_yet(client, coordinator):
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert response.context["data"].median_need_to_match is None
-    assert "no match approved yet" in response.content.decode()
+    assert "nobody connected yet" in response.content.decode()
 
 
 def test_dashboard_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
