@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from matching.selectors import (
 from needs.models import Need
 from offers.models import Offer
 
-QUEUE_LIMIT = 100
+QUEUE_PAGE_SIZE = 25  # each proposal carries a small map: keep a page light on a phone
 
 
 def _error_text(error: ValidationError) -> str:
@@ -51,7 +52,10 @@ def match_queue(request: HttpRequest) -> HttpResponse:
             min_urgency=data["urgency"],
             min_age_days=data["age"],
         )
-    matches = list(match_queue_for(user=request.user, filters=filters)[:QUEUE_LIMIT])
+    page = Paginator(match_queue_for(user=request.user, filters=filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    matches = list(page.object_list)
     pairs = [
         {
             "id": match.pk,
@@ -66,6 +70,7 @@ def match_queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "matches": matches,
+            "page": page,
             "pairs": pairs,
             "manual_form": ManualMatchForm(),
             "map_tiles": settings.POMOC_MAP_TILES,

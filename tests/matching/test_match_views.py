@@ -177,3 +177,19 @@ def test_my_matches_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("my_matches"))
     assert response.content.decode().count("/matches/") >= 5
+
+
+def test_queue_pages_through_proposals_keeping_the_filters(client, platform_coordinator):
+    for _ in range(27):
+        MatchFactory()
+    client.force_login(platform_coordinator)
+
+    first = client.get(reverse("match_queue"), {"urgency": 1})
+    second = client.get(reverse("match_queue"), {"urgency": 1, "page": 2})
+
+    assert len(first.context["matches"]) == 25
+    assert len(second.context["matches"]) == 2
+    assert {m.pk for m in first.context["matches"]}.isdisjoint(
+        m.pk for m in second.context["matches"]
+    )
+    assert 'href="?urgency=1&amp;page=2"' in first.content.decode()
