@@ -52,7 +52,26 @@ OUTCOME_MAX_LENGTH = 500
 
 
 def _lock(match: Match) -> Match:
-    return Match.objects.select_for_update().select_related("offer", "need").get(pk=match.pk)
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("offer__owner", "need__owner")
+        .get(pk=match.pk)
+    )
+
+
+def _require_open_posts(match: Match) -> None:
+    """A match goes forward only while both posts are active and visible and both owners can
+    still log in: a coordinator who hides a post or blocks a person stops their matches at once,
+    before any contact is passed on (the next matcher pass then withdraws them)."""
+    for post in (match.offer, match.need):
+        if (
+            post.status != PostStatus.ACTIVE
+            or post.hidden_at is not None
+            or not post.owner.is_active
+        ):
+            raise ValidationError(
+                _("This offer or need is no longer open, so the match cannot go on.")
+            )
 
 
 def _transition(match: Match, *, actor: User | None, to: str, reason: str = "") -> None:
@@ -119,6 +138,7 @@ def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("
 def match_approve(match: Match, *, actor: User, reason: str = "") -> Match:
     match = _lock(match)
     _check_coordinator(match, actor)
+    _require_open_posts(match)
     _transition(match, actor=actor, to=MatchStatus.APPROVED, reason=reason)
     match.decided_by = actor
     match.decided_at = timezone.now()
@@ -191,9 +211,9 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
     if not need_in_scope(user=actor, need_id=need.pk):
         raise PermissionDenied(_("You do not coordinate this need."))
     errors = {}
-    if offer.status != PostStatus.ACTIVE:
+    if offer.status != PostStatus.ACTIVE or offer.hidden_at is not None:
         errors["offer"] = _("The offer is not active.")
-    if need.status != PostStatus.ACTIVE:
+    if need.status != PostStatus.ACTIVE or need.hidden_at is not None:
         errors["need"] = _("The need is not active.")
     if offer.owner_id == need.owner_id:
         errors["need"] = _("The offer and the need belong to the same person.")
@@ -216,6 +236,8 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
     sides = _sides(match, actor)
     if match.status != MatchStatus.APPROVED:
         raise ValidationError(_("This match is not waiting for an answer."))
+    if accept:
+        _require_open_posts(match)
     answer = Response.ACCEPTED if accept else Response.DECLINED
     if "offer" in sides:
         match.offer_response = answer

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,7 +82,13 @@ def match_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_redirect(request: HttpRequest) -> HttpResponse:
-    return redirect(request.POST.get("next") or "match_queue")
+    """Back to the queue page the coordinator came from (with its filters), never off-site."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("match_queue")
+    return HttpResponseRedirect(target)
 
 
 @login_required
@@ -208,9 +216,13 @@ def match_respond(request: HttpRequest, pk: int) -> HttpResponse:
     match, sides = _visible_match(request, pk)
     if not sides:
         raise PermissionDenied(_("You are not a party to this match."))
-    accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        # A missing or garbled answer must not count as a decline: declining is final.
+        messages.error(request, _("Choose to accept or to decline."))
+        return redirect("match_detail", pk=pk)
     try:
-        lifecycle.match_respond(match, actor=request.user, accept=accept)
+        lifecycle.match_respond(match, actor=request.user, accept=answer == "accept")
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:

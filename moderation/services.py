@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from matching.engine import withdraw_stale
 from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
 from needs.models import Need
 from offers.models import Offer
@@ -98,6 +99,9 @@ def _hide(post: Post, *, actor: User, reason: str, now) -> None:
             "updated_at",
         ]
     )
+    # Its open proposals and unanswered matches stop now, not at the next matcher pass.
+    kind = "offer_id" if isinstance(post, Offer) else "need_id"
+    withdraw_stale(today=timezone.localdate(), **{kind: post.pk})
 
 
 @transaction.atomic

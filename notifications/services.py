@@ -123,11 +123,13 @@ def notify(
             action_url=full_context["action_url"],
         )
         digest = preference.mode == Preference.Mode.DAILY
+        # A blocked person (inactive account) is sent nothing outside the site.
+        channels = preference.channels if recipient.is_active else []
         deliveries = [
             Delivery.objects.create(
                 notification=notification, channel=name, digest=digest and name == "email"
             )
-            for name in preference.channels
+            for name in channels
             if name in channel_names()
         ]
     for delivery in deliveries:
