@@ -70,11 +70,21 @@ class MatchRun(models.Model):
 class Match(models.Model):
     """A proposed pairing of an offer with a need, with the score explained factor by factor."""
 
+    # No single-column indexes on offer and need: the (offer, need) unique index and the
+    # (need, status) index serve those lookups, and a full pass inserts ~150 000 rows at once.
     offer = models.ForeignKey(
-        "offers.Offer", on_delete=models.CASCADE, related_name="matches", verbose_name=_("offer")
+        "offers.Offer",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("offer"),
+        db_index=False,
     )
     need = models.ForeignKey(
-        "needs.Need", on_delete=models.CASCADE, related_name="matches", verbose_name=_("need")
+        "needs.Need",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("need"),
+        db_index=False,
     )
     score = models.FloatField(_("score"))
     # {"factors": {"distance": 0.8, ...}, "weights": {...}, "distance_km": 3.2}
