@@ -12,6 +12,17 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
+def seeded_categories(transactional_db):
+    """Transactional tests start after a flush that emptied the categories the posts
+    migration seeds; seed them again the same way (it updates or creates, so it is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)
+
+
+@pytest.fixture
 def volunteer(db):
     return factories.UserFactory(roles=["volunteer"])
 

@@ -3,49 +3,10 @@ offer help by typing a place name, find the offer in the search."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from playwright.sync_api import expect
 
 from offers.models import Offer
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # afterwards are still plain synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # The live server answers each request in a new thread; persistent connections from those
-    # threads would outlive the test and block dropping the test database.
-    max_age = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    cache.clear()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="en-GB")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-    connection.settings_dict["CONN_MAX_AGE"] = max_age
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -92,6 +53,3 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     assert (offer.place_name, offer.details["seats"]) == ("Plzeň", 3)
     # East of Plzeň's centre (13.378 E), by the click, yet still Plzeň.
     assert 13.38 < offer.location.x < 13.6
-    # Playwright's greenlet gave this test its own connection; close it so the test database
-    # can be dropped at the end of the run.
-    connection.close()

@@ -22,17 +22,6 @@ def _matching_on_save_off(settings):
 
 
 @pytest.fixture
-def seeded_categories(transactional_db):
-    """Transactional tests start after a flush that emptied the categories the posts
-    migration seeds; seed them again the same way."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)
-
-
-@pytest.fixture
 def platform_coordinator(db):
     from matching.models import CoordinatorScope
     from tests.factories import UserFactory
