@@ -59,6 +59,33 @@ def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
     return model.objects.filter(owner=user).select_related("category", "organisation")
 
 
+# Two decimal places of a degree: about 1.1 km north-south, 0.7 km east-west in Czechia. Every
+# position shown to someone who may not edit the post is rounded to this.
+PUBLIC_COORDINATE_DECIMALS = 2
+DEFAULT_SEARCH_RADIUS_KM = 25
+
+
+def public_point(post: Post, *, exact: bool) -> Point:
+    """The post's point, rounded to about 1 km unless the viewer may see it exactly."""
+    if exact:
+        return post.location
+    return Point(
+        round(post.location.x, PUBLIC_COORDINATE_DECIMALS),
+        round(post.location.y, PUBLIC_COORDINATE_DECIMALS),
+        srid=4326,
+    )
+
+
+def post_text_filter(queryset: QuerySet[P], text: str) -> QuerySet[P]:
+    """Posts whose title or description holds every typed word, accents ignored (people type
+    "zidle" for "židle" on a phone keyboard)."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(title__unaccent__icontains=word) | Q(description__unaccent__icontains=word)
+        )
+    return queryset
+
+
 def post_search(
     model: type[P],
     *,
@@ -81,10 +108,9 @@ def post_search(
         queryset = queryset.filter(remote=True)
     if language:
         queryset = queryset.filter(languages__contains=[language])
-    if text:
-        queryset = queryset.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    queryset = post_text_filter(queryset, text)
     if point is not None:
-        queryset = post_near(queryset, point=point, radius_km=radius_km or 25)
+        queryset = post_near(queryset, point=point, radius_km=radius_km or DEFAULT_SEARCH_RADIUS_KM)
         if not nearest_first:
             queryset = queryset.order_by("-created_at", "-pk")
     else:

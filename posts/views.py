@@ -23,7 +23,7 @@ from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
 from posts.models import STATUS_TRANSITIONS, Post, PostStatus
 from posts.ratelimit import post_rate_count, post_rate_exceeded
-from posts.selectors import post_search, post_visible
+from posts.selectors import DEFAULT_SEARCH_RADIUS_KM, post_search, post_visible, public_point
 from posts.services import post_can_edit
 
 PAGE_SIZE = 20
@@ -85,7 +85,7 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
                 text=data["q"].strip(),
                 category=data["category"],
                 point=point,
-                radius_km=data["radius_km"] or 25,
+                radius_km=data["radius_km"] or DEFAULT_SEARCH_RADIUS_KM,
                 remote_only=data["remote"],
                 language=data["language"],
                 nearest_first=data["sort"] == SORT_DISTANCE,
@@ -93,15 +93,16 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    # Map markers for this page, rounded to 0.01° (about 1 km) like every public position.
+    # Map markers for this page, rounded to about 1 km like every public position.
     markers = [
         {
             "title": post.title,
             "url": reverse(f"{kind.name}_detail", kwargs={"pk": post.pk}),
-            "lat": round(post.location.y, 2),
-            "lon": round(post.location.x, 2),
+            "lat": point.y,
+            "lon": point.x,
         }
         for post in page
+        for point in [public_point(post, exact=False)]
     ]
     return render(
         request,

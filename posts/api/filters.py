@@ -23,9 +23,12 @@ from rest_framework.exceptions import NotAuthenticated
 from places.geocoding import place_resolve
 from posts.languages import language_choices
 from posts.models import MAX_RADIUS_KM, Category, Post
-from posts.selectors import post_near, post_owned_by
-
-DEFAULT_SEARCH_RADIUS_KM = 25
+from posts.selectors import (
+    DEFAULT_SEARCH_RADIUS_KM,
+    post_near,
+    post_owned_by,
+    post_text_filter,
+)
 
 ORDERING_CHOICES = [
     ("distance", _("Nearest first (needs a place or coordinates)")),
@@ -130,12 +133,7 @@ class PostFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(category=value) | Q(category__parent=value))
 
     def filter_text(self, queryset: QuerySet[Post], name: str, value: str) -> QuerySet[Post]:
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__unaccent__icontains=word) | Q(description__unaccent__icontains=word)
-            )
-        return queryset
+        return post_text_filter(queryset, value)
 
     def filter_language(self, queryset: QuerySet[Post], name: str, value: str):
         return queryset.filter(languages__contains=[value])

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_gis import build_point_geo_schema
 from drf_spectacular.types import OpenApiTypes
@@ -23,21 +22,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from accounts.models import Organisation
 from posts.api.viewer import Viewer
 from posts.models import MAX_DESCRIPTION_LENGTH, MAX_RADIUS_KM, Category, Post, PostStatus
-
-# Two decimal places of a degree: about 1.1 km north-south, 0.7 km east-west in Czechia.
-PUBLIC_COORDINATE_DECIMALS = 2
-
-
-def public_point(post: Post, *, exact: bool) -> Point:
-    """The post's point, rounded to about 1 km unless the viewer may see it exactly."""
-    if exact:
-        return post.location
-    return Point(
-        round(post.location.x, PUBLIC_COORDINATE_DECIMALS),
-        round(post.location.y, PUBLIC_COORDINATE_DECIMALS),
-        srid=4326,
-    )
-
+from posts.selectors import public_point
 
 POST_READ_FIELDS = [
     "id",

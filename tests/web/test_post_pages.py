@@ -233,3 +233,14 @@ def test_expired_post_cannot_be_reactivated_without_new_date(client, volunteer):
     assert "Set a new “valid until” date" in response.content.decode()
     offer.refresh_from_db()
     assert offer.status == PostStatus.EXPIRED
+
+
+def test_free_text_search_ignores_accents_and_word_order(client):
+    from tests.factories import OfferFactory
+
+    OfferFactory(title="Dětská židle a postýlka")
+    OfferFactory(title="Zimní bunda")
+    response = client.get("/en/offers/", {"q": "postylka zidle"})
+    assert response.status_code == 200
+    titles = [post.title for post in response.context["page"]]
+    assert titles == ["Dětská židle a postýlka"]
