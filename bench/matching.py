@@ -123,7 +123,8 @@ def load(conn, table: str, data: Synthetic, kind: str, now: dt.datetime) -> None
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL "
         "AND is_generated = 'NEVER' AND column_name <> ALL(%s)",
-        [table, [*columns, "id"]],
+        # category_root_id: set by a trigger (matching migration 0007).
+        [table, [*columns, "id", "category_root_id"]],
     ).fetchall()
     filler = [empty_by_type[data_type] for _name, data_type in extra_columns]
     columns += [name for name, _data_type in extra_columns]
@@ -239,13 +240,9 @@ def assignment_comparison(size_note: str) -> dict:
         today=timezone.localdate(), need_ids=None, full_offer_ids=[],
         limit=settings.POMOC_MATCHING_CANDIDATES, per_need=10**6, per_offer=10**6,
     )  # fmt: skip
-    need_ids = {pair.need_id for pair in found}
-    offer_ids = {pair.offer_id for pair in found}
-    pairs = engine._score(
-        found, engine._load_needs(need_ids, now), engine._load_offers(offer_ids, now)
-    )
-    need_slots = {need_id: settings.POMOC_MATCHING_PER_NEED for need_id in need_ids}
-    offer_slots = engine._offer_slots(offer_ids)
+    pairs = engine._score(found, now)
+    need_slots = dict.fromkeys(np.unique(found.need_id).tolist(), settings.POMOC_MATCHING_PER_NEED)
+    offer_slots = engine._offer_slots(np.unique(found.offer_id).tolist())
     out = {"size": size_note, "pairs": len(pairs)}
     for name, function in (
         ("greedy", assignment.assign_greedy),

@@ -2,55 +2,63 @@
 
 Each need has a number of free slots (its best few proposals, minus those it already has) and
 each offer too (at most a bounded number of open proposals, never more than its capacity left).
-Two ways to fill them, both pure functions over ``ScoredPair``:
+Two ways to fill them, both pure functions from ``ScoredPairs`` to the chosen ``ScoredPairs``,
+best first:
 
-- ``assign_greedy``: best pair first; O(P log P); what the full pass uses on large inputs.
+- ``assign_greedy``: best pair first; O(P log P).
 - ``assign_optimal``: the maximum-total-score assignment within the same slots, solved as a
   min-cost flow (OR-Tools). Greedy can lose when a need's best offer is the only option for
-  another need; the benchmark compares both.
+  another need; the benchmark compares both, and the engine uses the optimal one up to a
+  number of pairs (``POMOC_MATCHING_OPTIMAL_MAX_PAIRS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from matching.scoring import ScoredPair
+from matching.scoring import IntArray, ScoredPairs
 
 # Min-cost flow works in integers: scores in [0, 1] become costs in [-SCALE, 0].
 SCORE_SCALE = 1_000_000
 
 
-def _ordered(pairs: Sequence[ScoredPair]) -> list[ScoredPair]:
+def _best_first(pairs: ScoredPairs) -> IntArray:
     # Ties are broken by ids so both algorithms are deterministic.
-    return sorted(pairs, key=lambda pair: (-pair.score, pair.need_id, pair.offer_id))
+    return np.lexsort((pairs.offer_id, pairs.need_id, -pairs.score))
+
+
+def _dense(ids: IntArray, slots: Mapping[int, int]) -> tuple[IntArray, IntArray]:
+    """Each pair's position among the distinct ids, and each distinct id's free slots."""
+    distinct, position = np.unique(ids, return_inverse=True)
+    free = np.fromiter((slots.get(i, 0) for i in distinct.tolist()), np.int64, len(distinct))
+    return position, np.maximum(free, 0)
 
 
 def assign_greedy(
-    pairs: Sequence[ScoredPair],
-    *,
-    need_slots: Mapping[int, int],
-    offer_slots: Mapping[int, int],
-) -> list[ScoredPair]:
+    pairs: ScoredPairs, *, need_slots: Mapping[int, int], offer_slots: Mapping[int, int]
+) -> ScoredPairs:
     """Take pairs best first while both the need and the offer have a slot left."""
-    need_left = dict(need_slots)
-    offer_left = dict(offer_slots)
-    chosen: list[ScoredPair] = []
-    for pair in _ordered(pairs):
-        if need_left.get(pair.need_id, 0) > 0 and offer_left.get(pair.offer_id, 0) > 0:
-            need_left[pair.need_id] -= 1
-            offer_left[pair.offer_id] -= 1
-            chosen.append(pair)
-    return chosen
+    need_of, need_left = _dense(pairs.need_id, need_slots)
+    offer_of, offer_left = _dense(pairs.offer_id, offer_slots)
+    needs, offers = need_left.tolist(), offer_left.tolist()  # plain lists: faster to mutate
+    order = _best_first(pairs)
+    chosen = []
+    for position, need, offer in zip(
+        order.tolist(), need_of[order].tolist(), offer_of[order].tolist(), strict=True
+    ):
+        if needs[need] > 0 and offers[offer] > 0:
+            needs[need] -= 1
+            offers[offer] -= 1
+            chosen.append(position)
+    return pairs.take(np.array(chosen, dtype=np.int64))
 
 
 def assign_optimal(
-    pairs: Sequence[ScoredPair],
-    *,
-    need_slots: Mapping[int, int],
-    offer_slots: Mapping[int, int],
-) -> list[ScoredPair]:
+    pairs: ScoredPairs, *, need_slots: Mapping[int, int], offer_slots: Mapping[int, int]
+) -> ScoredPairs:
     """The set of pairs with the highest total score that fits the slots.
 
     Steps: a network source → need (capacity: need slots) → offer (capacity 1, cost -score) →
@@ -58,49 +66,41 @@ def assign_optimal(
     forced through poor pairs. The source supplies every need slot; the minimum-cost flow then
     routes through pairs exactly where they add score. Arcs carrying flow are the chosen pairs.
     """
-    usable = [
-        pair
-        for pair in pairs
-        if need_slots.get(pair.need_id, 0) > 0 and offer_slots.get(pair.offer_id, 0) > 0
-    ]
-    if not usable:
-        return []
-    need_ids = sorted({pair.need_id for pair in usable})
-    offer_ids = sorted({pair.offer_id for pair in usable})
+    need_of, need_free = _dense(pairs.need_id, need_slots)
+    offer_of, offer_free = _dense(pairs.offer_id, offer_slots)
+    usable = np.flatnonzero((need_free[need_of] > 0) & (offer_free[offer_of] > 0))
+    if len(usable) == 0:
+        return pairs.take(usable)
     source, sink = 0, 1
-    need_node = {need_id: 2 + index for index, need_id in enumerate(need_ids)}
-    offer_node = {offer_id: 2 + len(need_ids) + index for index, offer_id in enumerate(offer_ids)}
+    need_node = 2 + np.arange(len(need_free))
+    offer_node = 2 + len(need_free) + np.arange(len(offer_free))
+    supply = int(need_free.sum())
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    supply = 0
-    for need_id in need_ids:
-        slots = need_slots[need_id]
-        supply += slots
-        flow.add_arc_with_capacity_and_unit_cost(source, need_node[need_id], slots, 0)
-    pair_arcs = [
-        flow.add_arc_with_capacity_and_unit_cost(
-            need_node[pair.need_id],
-            offer_node[pair.offer_id],
-            1,
-            -round(pair.score * SCORE_SCALE),
-        )
-        for pair in usable
-    ]
-    for offer_id in offer_ids:
-        flow.add_arc_with_capacity_and_unit_cost(
-            offer_node[offer_id], sink, offer_slots[offer_id], 0
-        )
+    zeros = np.zeros(len(need_free), dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(zeros + source, need_node, need_free, zeros)
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        need_node[need_of[usable]],
+        offer_node[offer_of[usable]],
+        np.ones(len(usable), dtype=np.int64),
+        -np.round(pairs.score[usable] * SCORE_SCALE).astype(np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        offer_node,
+        np.full(len(offer_free), sink, dtype=np.int64),
+        offer_free,
+        np.zeros(len(offer_free), dtype=np.int64),
+    )
     flow.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)
     flow.set_node_supply(source, supply)
     flow.set_node_supply(sink, -supply)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
+    if flow.solve() != flow.OPTIMAL:
         # Cannot happen with the bypass arc (a feasible flow always exists); fall back rather
         # than lose a pass if OR-Tools ever disagrees.
         return assign_greedy(pairs, need_slots=need_slots, offer_slots=offer_slots)
-    chosen = [pair for pair, arc in zip(usable, pair_arcs, strict=True) if flow.flow(arc) > 0]
-    return _ordered(chosen)
+    chosen = pairs.take(usable[flow.flows(pair_arcs) > 0])
+    return chosen.take(_best_first(chosen))
 
 
-def total_score(pairs: Sequence[ScoredPair]) -> float:
-    return sum(pair.score for pair in pairs)
+def total_score(pairs: ScoredPairs) -> float:
+    return float(pairs.score.sum())

@@ -1,19 +1,19 @@
 """Candidate pairs from PostGIS: which offers could serve which needs, nearest first.
 
-Raw SQL, because the speed comes from the shape of the query: for each need ``LATERAL``
-nearest-first probes (``<->`` KNN) on partial GiST indexes of active offers' projected EPSG:3035
-locations led by the category (migration 0002): one per accepted category (the need's own and
-its parent) and radius class (up to 30 km, longer), each bounded by ``ST_DWithin`` so a need
-with nothing in reach stops early, then the nearest ``limit`` of them. Remote needs get another
-probe on the index of active remote offers. ``distance_lte`` or ``ORDER BY ST_Distance`` would
-scan.
+Raw SQL, because the speed comes from the shape of the query: for each need one ``LATERAL``
+nearest-first probe (``<->`` KNN) on a partial GiST index of active offers' projected EPSG:3035
+locations (migration 0002) led by the offer's root category (migration 0007), so it walks only
+offers of the need's own category and of its parent's general category, bounded by
+``ST_DWithin`` so a need with nothing in reach stops early, and stops at the nearest ``limit``
+eligible offers. Remote needs get a second probe on the index of active remote offers.
+``distance_lte`` or ``ORDER BY ST_Distance`` would scan.
 
 The rules, all in the WHERE clause:
 - both active, valid on ``today`` and not hidden by a moderator; the offer not full (its id
   is not in ``full_offer_ids``);
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
-- at least one shared language (``&&`` array overlap);
+- at least one shared language (bitmask, arrays only for rare languages: migration 0007);
 - different owners and, when both have one, different organisations;
 - no Match for the pair exists in any status: a rejected or declined pair never comes back.
 """
@@ -21,19 +21,50 @@ The rules, all in the WHERE clause:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
 from matching.models import TAKEN_STATUSES, MatchStatus
+from matching.scoring import FloatArray, IntArray
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    need_id: int
-    offer_id: int
-    distance_km: float
+class Candidates:
+    """Candidate pairs as columns: need, offer, distance in km (EPSG:3035 metres / 1000)."""
+
+    need_id: IntArray
+    offer_id: IntArray
+    distance_km: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.need_id)
+
+    def union(self, other: Candidates) -> Candidates:
+        """Both sets, each pair once (a remote pair within reach comes from both probes)."""
+        need_id = np.concatenate([self.need_id, other.need_id])
+        offer_id = np.concatenate([self.offer_id, other.offer_id])
+        distance_km = np.concatenate([self.distance_km, other.distance_km])
+        order = np.lexsort((offer_id, need_id))
+        need_id, offer_id = need_id[order], offer_id[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (need_id[1:] != need_id[:-1]) | (offer_id[1:] != offer_id[:-1])
+        return Candidates(need_id[first], offer_id[first], distance_km[order][first])
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Candidates]) -> Candidates:
+        """Parts about disjoint needs (the full pass's chunks), so no pair repeats."""
+        return cls(
+            need_id=np.concatenate([part.need_id for part in parts] or [_NO_IDS]),
+            offer_id=np.concatenate([part.offer_id for part in parts] or [_NO_IDS]),
+            distance_km=np.concatenate([part.distance_km for part in parts] or [_NO_KM]),
+        )
+
+
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_KM = np.zeros(0, dtype=np.float64)
 
 
 def _valid(alias: str) -> str:
@@ -47,8 +78,15 @@ def _valid(alias: str) -> str:
 # Proposals and the statuses that hold a unit of capacity, as an SQL list literal.
 _HOLDING = ", ".join(f"'{status}'" for status in (MatchStatus.PROPOSED, *TAKEN_STATUSES))
 
-_PAIR_RULES = """
-    o.languages && n.languages
+# Sharing a language: the bitmasks of migration 0007 decide, unless both speak a language
+# outside the mask (the sign bit), when the arrays are compared.
+_SHARE_LANGUAGE = """
+    ((o.language_bits & n.language_bits & 9223372036854775807) <> 0
+     OR ((o.language_bits & n.language_bits) < 0 AND o.languages && n.languages))
+"""
+
+_PAIR_RULES = f"""
+    {_SHARE_LANGUAGE}
     AND o.owner_id <> n.owner_id
     AND (o.organisation_id IS NULL OR n.organisation_id IS NULL
          OR o.organisation_id <> n.organisation_id)
@@ -72,34 +110,24 @@ _NEED_HAS_ROOM = f"""
     ) < %(per_need)s
 """
 
-# One probe per category the need accepts (its own and its parent's): the index leads with the
-# category, so each probe walks only offers of that category, nearest first; then the nearest
-# ``limit`` of both probes.
-# Must match the partial indexes of migration 0002.
-NEAR_RADIUS_KM = 30
-
-_OFFER_PROBE = """
-        SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
-        FROM offers_offer o
-        WHERE o.category_id = accepted.category_id
-          AND {radius_class}
-          AND {offer_valid}
-          AND {reach}
-          AND {pair_rules}
-          AND {offer_has_room}
-        ORDER BY o.location_3035 <-> n.location_3035
-        LIMIT %(limit)s
-"""
-
+# One nearest-first probe per need on the offers of its root category (its own category and the
+# general offers of its parent live under the same root, migration 0007), bounded by the need's
+# radius plus the longest offer radius; ``{reach}`` then keeps the offers really in reach.
 _OFFERS_FOR_NEEDS = """
 SELECT n.id, c.offer_id, c.distance_m
 FROM needs_need n
 JOIN posts_category cat ON cat.id = n.category_id
 CROSS JOIN LATERAL (
-    SELECT p.offer_id, p.distance_m
-    FROM (VALUES (n.category_id), (cat.parent_id)) AS accepted(category_id)
-    CROSS JOIN LATERAL ({probes}) p
-    ORDER BY p.distance_m
+    SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
+    FROM offers_offer o
+    WHERE o.category_root_id = coalesce(cat.parent_id, cat.id)
+      AND o.status = 'active' AND {remote_index}
+      AND (o.category_id = n.category_id OR o.category_id = cat.parent_id)
+      AND {offer_valid}
+      AND {reach}
+      AND {pair_rules}
+      AND {offer_has_room}
+    ORDER BY o.location_3035 <-> n.location_3035
     LIMIT %(limit)s
 ) c
 WHERE {need_valid} AND {need_filter} AND {need_has_room}
@@ -131,12 +159,12 @@ WHERE o.id = %(offer_id)s AND {offer_valid}
 # Within reach, with an index-usable bound first: ST_DWithin can use the index only when its
 # distance does not depend on the row being probed, hence the largest radius on the other side.
 _REACH_OFFER_SIDE = (
-    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + {bound}) * 1000.0) "
-    "AND ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + o.radius_km) * 1000.0)"
+    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + %(max_radius)s) * 1000) "
+    "AND o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
 )
 _REACH_NEED_SIDE = (
-    "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000.0) "
-    "AND ST_DWithin(n.location_3035, o.location_3035, (n.radius_km + o.radius_km) * 1000.0)"
+    "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000) "
+    "AND n.location_3035 <-> o.location_3035 <= (n.radius_km + o.radius_km) * 1000"
 )
 
 
@@ -155,12 +183,20 @@ def _no_jit(cursor) -> None:
     cursor.execute(f"SET {scope}enable_bitmapscan = off")
 
 
-def _collect(rows: Iterable[Sequence], into: dict[tuple[int, int], Candidate]) -> None:
-    # A remote pair within reach comes from both probes: keep it once.
-    for need_id, offer_id, distance_m in rows:
-        key = (need_id, offer_id)
-        if key not in into:
-            into[key] = Candidate(need_id, offer_id, distance_m / 1000.0)
+def _columns(cursor, sql: str, params: dict[str, object]) -> Candidates:
+    # Three arrays in one row: psycopg parses an array far faster than a row per pair.
+    cursor.execute(
+        "SELECT coalesce(array_agg(need_id), '{}'), coalesce(array_agg(offer_id), '{}'), "
+        f"coalesce(array_agg(distance_m), '{{}}') FROM ({sql}) AS found(need_id, offer_id, "
+        "distance_m)",
+        params,
+    )
+    need_ids, offer_ids, distances = cursor.fetchone()
+    return Candidates(
+        need_id=np.array(need_ids, dtype=np.int64),
+        offer_id=np.array(offer_ids, dtype=np.int64),
+        distance_km=np.array(distances, dtype=np.float64) / 1000.0,
+    )
 
 
 def offers_for_needs(
@@ -173,7 +209,7 @@ def offers_for_needs(
     per_offer: int,
     id_range: tuple[int, int] | None = None,
     largest_radius: int | None = None,
-) -> list[Candidate]:
+) -> Candidates:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
     ``need_ids=None`` means every active need with room for a proposal; ``id_range`` (inclusive
@@ -196,9 +232,11 @@ def offers_for_needs(
         params["low"], params["high"] = id_range
     if full_offer_ids is None:
         offer_has_room = _OFFER_HAS_ROOM
-    else:
+    elif len(full_offer_ids):
         offer_has_room = "o.id <> ALL(%(full_offer_ids)s)"
         params["full_offer_ids"] = list(full_offer_ids)
+    else:
+        offer_has_room = "TRUE"
     common = {
         "offer_valid": _valid("o"),
         "need_valid": _valid("n"),
@@ -207,35 +245,18 @@ def offers_for_needs(
         "offer_has_room": offer_has_room,
         "need_has_room": _NEED_HAS_ROOM,
     }
-    near, far = (
-        _OFFER_PROBE.format(
-            radius_class=radius_class,
-            reach=_REACH_OFFER_SIDE.format(bound=bound),
-            **common,
-        )
-        for radius_class, bound in (
-            (f"o.status = 'active' AND o.radius_km <= {NEAR_RADIUS_KM}", NEAR_RADIUS_KM),
-            (f"o.status = 'active' AND o.radius_km > {NEAR_RADIUS_KM}", "%(max_radius)s"),
-        )
-    )
-    # Nearest-first within each radius class, on that class's partial index.
-    spatial = _OFFERS_FOR_NEEDS.format(probes=f"({near}) UNION ALL ({far})", **common)
-    remote = _OFFERS_FOR_NEEDS.format(
-        probes=_OFFER_PROBE.format(radius_class="o.remote", reach="TRUE", **common), **common
-    )
-    found: dict[tuple[int, int], Candidate] = {}
+    spatial = _OFFERS_FOR_NEEDS.format(remote_index="TRUE", reach=_REACH_OFFER_SIDE, **common)
+    remote = _OFFERS_FOR_NEEDS.format(remote_index="o.remote", reach="TRUE", **common)
     with connection.cursor() as cursor:
         _no_jit(cursor)
-        cursor.execute(spatial, params)
-        _collect(cursor.fetchall(), found)
-        cursor.execute(remote + " AND n.remote", params)
-        _collect(cursor.fetchall(), found)
-    return list(found.values())
+        found = _columns(cursor, spatial, params)
+        found = found.union(_columns(cursor, remote + " AND n.remote", params))
+    return found
 
 
 def needs_for_offer(
     *, today: dt.date, offer_id: int, category_ids: Sequence[int], limit: int, per_need: int
-) -> list[Candidate]:
+) -> Candidates:
     """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer.
 
     ``category_ids``: the offer's category and, for a general category, its subcategories.
@@ -254,12 +275,9 @@ def needs_for_offer(
         "pair_rules": _PAIR_RULES,
         "need_has_room": _NEED_HAS_ROOM,
     }
-    found: dict[tuple[int, int], Candidate] = {}
     with connection.cursor() as cursor:
         _no_jit(cursor)
-        cursor.execute(_NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
-        _collect(cursor.fetchall(), found)
+        found = _columns(cursor, _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
         remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
-        cursor.execute(remote, params)
-        _collect(cursor.fetchall(), found)
-    return list(found.values())
+        found = found.union(_columns(cursor, remote, params))
+    return found

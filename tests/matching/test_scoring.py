@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from matching.scoring import (
     FACTORS,
     NeedData,
     OfferData,
+    PairInputs,
     distance_factor,
     explanation,
     freshness_factor,
     language_factor,
     score_pair,
+    score_pairs,
     urgency_factor,
     waiting_factor,
     weighted_score,
@@ -74,12 +77,17 @@ def test_zero_radius_on_both_sides_still_matches_the_same_spot():
 def test_language_factor_is_the_share_of_the_needs_languages_spoken(
     offer_languages, need_languages, expected
 ):
-    assert (
-        language_factor(
-            offer_languages=frozenset(offer_languages), need_languages=frozenset(need_languages)
-        )
-        == expected
+    pair = score_pair(
+        offer=offer(languages=frozenset(offer_languages)),
+        need=need(languages=frozenset(need_languages)),
+        distance_km=1,
+        weights=WEIGHTS,
     )
+    assert pair.factors["language"] == expected
+
+
+def test_language_factor_of_a_need_without_languages_is_zero_not_an_error():
+    assert language_factor(shared=0, need_languages=0) == 0.0
 
 
 def test_urgency_waiting_and_freshness_move_the_right_way():
@@ -136,3 +144,27 @@ def test_explanation_lists_every_factor_its_weight_and_the_distance():
     assert set(explained["factors"]) == set(FACTORS)
     assert explained["weights"]["distance"] == 1.0
     assert explained["distance_km"] == 3.14
+
+
+def test_scoring_many_pairs_at_once_gives_each_pair_its_own_score():
+    # The full pass scores arrays of pairs, a coordinator's manual match one pair: same numbers.
+    cases = [
+        (offer(), need(), 2.0),
+        (offer(remote=True, radius_km=2), need(remote=True, radius_km=0), 250.0),
+        (offer(languages=frozenset({"cs"})), need(languages=frozenset({"cs", "uk"})), 14.0),
+        (offer(verified_organisation=True, age_days=45), need(urgency=4, waiting_days=20), 0),
+    ]
+    singles = [score_pair(offer=o, need=n, distance_km=d, weights=WEIGHTS) for o, n, d in cases]
+    inputs = [PairInputs.of_pair(offer=o, need=n, distance_km=d) for o, n, d in cases]
+    batch = score_pairs(
+        PairInputs(
+            **{
+                name: np.concatenate([getattr(one, name) for one in inputs])
+                for name in PairInputs.__dataclass_fields__
+            }
+        ),
+        WEIGHTS,
+    )
+    assert [round(pair.score, 12) for pair in batch] == [round(p.score, 12) for p in singles]
+    assert len({pair.score for pair in singles}) == len(cases)
+    assert list(batch)[1].factors["distance"] == 0.5  # remote, far beyond both radii

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
         if dry_run:
             self.stdout.write(f"would propose: {len(result.chosen)} (dry run, nothing saved)")
-            for pair in result.chosen[:top]:
+            for pair in result.chosen.take(slice(0, top)):
                 factors = ", ".join(f"{name} {value:.2f}" for name, value in pair.factors.items())
                 self.stdout.write(
                     f"  need {pair.need_id} ← offer {pair.offer_id}: {pair.score:.3f} "
