@@ -123,8 +123,8 @@ def load(conn, table: str, data: Synthetic, kind: str, now: dt.datetime) -> None
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL "
         "AND is_generated = 'NEVER' AND column_name <> ALL(%s)",
-        # category_root_id: set by a trigger (matching migration 0007).
-        [table, [*columns, "id", "category_root_id"]],
+        # Set by triggers (matching migration 0007).
+        [table, [*columns, "id", "category_root_id", "match_keys"]],
     ).fetchall()
     filler = [empty_by_type[data_type] for _name, data_type in extra_columns]
     columns += [name for name, _data_type in extra_columns]

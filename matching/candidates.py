@@ -2,11 +2,12 @@
 
 Raw SQL, because the speed comes from the shape of the query: for each need one ``LATERAL``
 nearest-first probe (``<->`` KNN) on a partial GiST index of active offers' projected EPSG:3035
-locations (migration 0002) led by the offer's root category (migration 0007), so it walks only
-offers of the need's own category and of its parent's general category, bounded by
-``ST_DWithin`` so a need with nothing in reach stops early, and stops at the nearest ``limit``
-eligible offers. Remote needs get a second probe on the index of active remote offers.
-``distance_lte`` or ``ORDER BY ST_Distance`` would scan.
+locations (migration 0002), led by the root category and carrying each offer's reach box and
+category-and-language keys (migration 0007). The index itself skips offers of other categories,
+in no shared language, or whose reach cannot touch the need's, and prunes far-away subtrees, so
+the probe reads little more than the ``limit`` offers it returns, nearest first. Remote needs get
+a second probe on the index of active remote offers. ``distance_lte`` or ``ORDER BY
+ST_Distance`` would scan.
 
 The rules, all in the WHERE clause:
 - both active, valid on ``today`` and not hidden by a moderator; the offer not full (its id
@@ -111,18 +112,17 @@ _NEED_HAS_ROOM = f"""
 """
 
 # One nearest-first probe per need on the offers of its root category (its own category and the
-# general offers of its parent live under the same root, migration 0007), bounded by the need's
-# radius plus the longest offer radius; ``{reach}`` then keeps the offers really in reach.
+# general offers of its parent live under the same root), on the index of migration 0007, whose
+# conditions (``{index_conditions}``) drop offers out of reach or without a fitting category and
+# language before the table is read; the rest of the WHERE clause checks each rule exactly.
 _OFFERS_FOR_NEEDS = """
 SELECT n.id, c.offer_id, c.distance_m
 FROM needs_need n
-JOIN posts_category cat ON cat.id = n.category_id
 CROSS JOIN LATERAL (
     SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
     FROM offers_offer o
-    WHERE o.category_root_id = coalesce(cat.parent_id, cat.id)
-      AND o.status = 'active' AND {remote_index}
-      AND (o.category_id = n.category_id OR o.category_id = cat.parent_id)
+    WHERE o.category_root_id = n.category_root_id AND o.match_keys && n.match_keys
+      AND o.status = 'active' AND {index_conditions}
       AND {offer_valid}
       AND {reach}
       AND {pair_rules}
@@ -132,6 +132,12 @@ CROSS JOIN LATERAL (
 ) c
 WHERE {need_valid} AND {need_filter} AND {need_has_room}
 """
+
+# Reach boxes that touch: what the index can check of "within reach" (offers_offer_match).
+_REACH_BOXES = (
+    "ST_Expand(o.location_3035, o.radius_km * 1000) "
+    "&& ST_Expand(n.location_3035, n.radius_km * 1000)"
+)
 
 _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
@@ -156,12 +162,9 @@ CROSS JOIN LATERAL (
 WHERE o.id = %(offer_id)s AND {offer_valid}
 """
 
-# Within reach, with an index-usable bound first: ST_DWithin can use the index only when its
-# distance does not depend on the row being probed, hence the largest radius on the other side.
-_REACH_OFFER_SIDE = (
-    "ST_DWithin(o.location_3035, n.location_3035, (n.radius_km + %(max_radius)s) * 1000) "
-    "AND o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
-)
+# Within reach. On the need side, an index-usable bound first: ST_DWithin can use the index only
+# when its distance does not depend on the row being probed, hence the largest radius.
+_REACH = "o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
 _REACH_NEED_SIDE = (
     "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000) "
     "AND n.location_3035 <-> o.location_3035 <= (n.radius_km + o.radius_km) * 1000"
@@ -208,7 +211,6 @@ def offers_for_needs(
     per_need: int,
     per_offer: int,
     id_range: tuple[int, int] | None = None,
-    largest_radius: int | None = None,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
@@ -222,7 +224,6 @@ def offers_for_needs(
         "limit": limit,
         "per_need": per_need,
         "per_offer": per_offer,
-        "max_radius": largest_radius if largest_radius is not None else max_radius("offers_offer"),
     }
     if need_ids is not None:
         need_filter = "n.id = ANY(%(need_ids)s)"
@@ -245,8 +246,8 @@ def offers_for_needs(
         "offer_has_room": offer_has_room,
         "need_has_room": _NEED_HAS_ROOM,
     }
-    spatial = _OFFERS_FOR_NEEDS.format(remote_index="TRUE", reach=_REACH_OFFER_SIDE, **common)
-    remote = _OFFERS_FOR_NEEDS.format(remote_index="o.remote", reach="TRUE", **common)
+    spatial = _OFFERS_FOR_NEEDS.format(index_conditions=_REACH_BOXES, reach=_REACH, **common)
+    remote = _OFFERS_FOR_NEEDS.format(index_conditions="o.remote", reach="TRUE", **common)
     with connection.cursor() as cursor:
         _no_jit(cursor)
         found = _columns(cursor, spatial, params)

@@ -341,7 +341,7 @@ def full_pass(
 
 
 def _chunk_candidates(
-    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int], largest_radius: int
+    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int]
 ) -> candidate_sql.Candidates:
     try:
         return candidate_sql.offers_for_needs(
@@ -352,7 +352,6 @@ def _chunk_candidates(
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
             id_range=id_range,
-            largest_radius=largest_radius,
         )
     finally:
         if threading.current_thread() is not threading.main_thread():
@@ -383,7 +382,6 @@ def _full_pass_locked(
         _chunk_candidates,
         today=today,
         full_offers=full_offers,
-        largest_radius=candidate_sql.max_radius("offers_offer"),
     )
     parts: list[candidate_sql.Candidates] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -11,5 +11,5 @@ fi
 # Tests create their database from template1, so PostGIS goes there too: then the test
 # database has it without needing to run CREATE EXTENSION itself.
 for target in "$DB" template1; do
-  "${PSQL[@]}" -d "$target" -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS btree_gist" >/dev/null
+  "${PSQL[@]}" -d "$target" -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS btree_gist; CREATE EXTENSION IF NOT EXISTS intarray" >/dev/null
 done

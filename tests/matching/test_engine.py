@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from matching import engine
 from matching.models import Match, MatchRun, MatchStatus
+from needs.models import Need
 from needs.services import need_create
 from offers.services import offer_set_status
 from posts.models import PostStatus
@@ -62,6 +63,44 @@ def test_languages_must_overlap():
 
     assert proposed_pairs() == {(ukrainian_speaker.pk, need.pk)}
     assert (czech_only.pk, need.pk) not in proposed_pairs()
+
+
+def test_people_who_share_only_a_rarely_listed_language_are_matched_but_not_two_rare_ones():
+    # Uncommon languages share one bucket in the matcher's index (migration 0007); the pair is
+    # still decided by the languages themselves.
+    tatar_speaker = OfferFactory(languages=["tt"])
+    OfferFactory(languages=["ast"])
+    need = NeedFactory(languages=["tt", "uk"])
+
+    engine.full_pass()
+
+    assert proposed_pairs() == {(tatar_speaker.pk, need.pk)}
+
+
+def test_a_need_whose_languages_change_is_matched_by_its_new_languages():
+    offer = OfferFactory(languages=["uk"])
+    need = NeedFactory(languages=["cs"])
+    engine.full_pass()
+    assert proposed_pairs() == set()
+
+    Need.objects.filter(pk=need.pk).update(languages=["cs", "uk"])
+    engine.full_pass()
+
+    assert proposed_pairs() == {(offer.pk, need.pk)}
+
+
+def test_a_subcategory_moved_to_another_parent_takes_its_posts_along():
+    clothes = category("clothes")
+    general_transport = OfferFactory(category=category("transport"))
+    need = NeedFactory(category=clothes)
+    engine.full_pass()
+    assert proposed_pairs() == set()
+
+    clothes.parent = category("transport")
+    clothes.save()
+    engine.full_pass()
+
+    assert proposed_pairs() == {(general_transport.pk, need.pk)}
 
 
 def test_own_offers_and_own_organisations_offers_are_not_proposed():
