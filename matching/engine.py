@@ -4,10 +4,11 @@ A pass: expire posts past ``valid_until``, withdraw proposals whose offer or nee
 open, generate candidates in PostGIS (``candidates.py``), score them (``scoring.py``), choose
 within the slots (``assignment.py``) and insert the chosen pairs with ``ON CONFLICT DO NOTHING``.
 
-Safety: a full pass runs in one transaction holding a PostgreSQL advisory lock, so only one runs
-at a time and a pass that dies half-way leaves nothing behind (the next one does the work). The
-unique (offer, need) constraint and ``ON CONFLICT DO NOTHING`` make every pass idempotent, even
-an incremental one racing a full one.
+Safety: a full pass holds a PostgreSQL advisory lock, so only one runs at a time. It commits in
+steps (expiry and withdrawals; then each worker's share of the proposals, whole), so a pass that
+dies half-way leaves only complete, valid proposals, and the next pass does the rest. The unique
+(offer, need) constraint and ``ON CONFLICT DO NOTHING`` make every pass idempotent, even an
+incremental one racing a full one.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -44,6 +46,7 @@ FULL_PASS_LOCK = 4_711_001
 # The full pass walks the needs in id chunks of this size (progress bar, bounded memory).
 CHUNK_SIZE = 5_000
 
+T = TypeVar("T")
 OPEN = MatchStatus.PROPOSED
 TAKEN = TAKEN_STATUSES
 
@@ -323,14 +326,20 @@ def full_pass(
     result = PassResult()
     run = None if dry_run else MatchRun.objects.create(kind=RunKind.FULL)
     result.run_id = run.pk if run else None
-    # Candidate chunks may run on several connections at once, which then see committed data
-    # only: not when the caller holds a transaction (a test, or an outer atomic block).
-    workers = 1 if connection.in_atomic_block else settings.POMOC_MATCHING_WORKERS
+    # Several connections see committed data only: not when the caller holds a transaction (a
+    # test, or an outer atomic block), and not for a dry run, which rolls everything back.
+    workers = 1 if connection.in_atomic_block or dry_run else settings.POMOC_MATCHING_WORKERS
     try:
-        with transaction.atomic():
-            result = _full_pass_locked(result, dry_run=dry_run, progress=progress, workers=workers)
-            if dry_run:
-                transaction.set_rollback(True)
+        with _full_pass_lock() as locked:
+            if not locked:
+                logger.info("matching: another full pass holds the lock, skipping")
+                result.skipped = True
+            elif dry_run:
+                with transaction.atomic():
+                    _full_pass(result, dry_run=True, progress=progress, workers=workers)
+                    transaction.set_rollback(True)
+            else:
+                _full_pass(result, dry_run=False, progress=progress, workers=workers)
     except Exception:
         if run is not None:
             _finish(run, result, started, errors=traceback.format_exc())
@@ -340,77 +349,144 @@ def full_pass(
     return result
 
 
-def _chunk_candidates(
-    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int]
-) -> candidate_sql.Candidates:
+@contextmanager
+def _full_pass_lock() -> Iterator[bool]:
+    """The advisory lock that lets one full pass run at a time. Held by the session, not the
+    transaction, because a pass commits in steps; a pass whose process dies loses its session
+    and with it the lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_PASS_LOCK])
+        locked = cursor.fetchone()[0]
     try:
-        return candidate_sql.offers_for_needs(
-            today=today,
-            need_ids=None,
-            full_offer_ids=full_offers,
-            limit=settings.POMOC_MATCHING_CANDIDATES,
-            per_need=settings.POMOC_MATCHING_PER_NEED,
-            per_offer=settings.POMOC_MATCHING_PER_OFFER,
-            id_range=id_range,
-        )
+        yield locked
     finally:
-        if threading.current_thread() is not threading.main_thread():
-            connection.close()  # each worker thread opened its own connection
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_PASS_LOCK])
 
 
-def _full_pass_locked(
+def _on_workers(
+    tasks: Sequence[Callable[[], T]],
+    *,
+    workers: int,
+    done: Callable[[int], None] | None = None,
+) -> list[T]:
+    """Run the tasks on ``workers`` threads, each with its own database connection (closed when
+    the thread ends), or one after the other on this thread and connection when ``workers`` is 1.
+    ``done(count)`` is called as tasks finish. The first error is raised once all threads stop."""
+    if workers <= 1 or len(tasks) <= 1:
+        results = []
+        for count, task in enumerate(tasks, start=1):
+            results.append(task())
+            if done:
+                done(count)
+        return results
+    results: list = [None] * len(tasks)
+    pending = iter(range(len(tasks)))
+    lock = threading.Lock()
+    finished = 0
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        nonlocal finished
+        try:
+            while not errors:
+                with lock:
+                    index = next(pending, None)
+                if index is None:
+                    return
+                results[index] = tasks[index]()
+                with lock:
+                    finished += 1
+                    if done:
+                        done(finished)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(min(workers, len(tasks)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def _full_pass(
     result: PassResult,
     *,
     dry_run: bool,
     progress: Callable[[int, int], None] | None,
     workers: int,
-) -> PassResult:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FULL_PASS_LOCK])
-        if not cursor.fetchone()[0]:
-            logger.info("matching: another full pass holds the lock, skipping")
-            result.skipped = True
-            return result
+) -> None:
+    """The steps of a full pass, each committed on its own when not inside a transaction: posts
+    expire and stale proposals are withdrawn first, so the candidates (read by several
+    connections) see that; then each worker inserts the proposals of its share of the needs."""
     now = timezone.now()
     today = timezone.localdate()
-    result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
-    result.withdrawn = withdraw_stale(today=today)
-
-    full_offers = [offer_id for offer_id, slots in _offer_slots(None).items() if slots <= 0]
-    chunks = _need_id_chunks()
-    work = partial(
-        _chunk_candidates,
-        today=today,
-        full_offers=full_offers,
+    with transaction.atomic():
+        result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
+        result.withdrawn = withdraw_stale(today=today)
+        full_offers = [offer_id for offer_id, slots in _offer_slots(None).items() if slots <= 0]
+        chunks = _need_id_chunks()
+    found = candidate_sql.Candidates.concatenate(
+        _on_workers(
+            [
+                partial(_chunk_candidates, chunk, today=today, full_offers=full_offers)
+                for chunk in chunks
+            ],
+            workers=workers,
+            done=partial(progress, total=len(chunks)) if progress else None,
+        )
     )
-    parts: list[candidate_sql.Candidates] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # One worker: stay on this thread and its connection (and its transaction).
-        results = pool.map(work, chunks) if workers > 1 else map(work, chunks)
-        for index, chunk in enumerate(results, start=1):
-            parts.append(chunk)
-            if progress:
-                progress(index, len(chunks))
-    _propose(result, candidate_sql.Candidates.concatenate(parts), now=now, save=not dry_run)
-    return result
+    chosen = _propose(result, found, now=now)
+    if dry_run or not len(chosen):
+        return
+    # Parts by need, so no two workers ever insert the same pair.
+    parts = [chosen.take(np.flatnonzero(chosen.need_id % workers == k)) for k in range(workers)]
+    result.proposed = sum(
+        _on_workers(
+            [partial(_insert_atomic, part, result.run_id) for part in parts], workers=workers
+        )
+    )
+
+
+def _insert_atomic(chosen: ScoredPairs, run_id: int | None) -> int:
+    with transaction.atomic():
+        return _insert(chosen, run_id)
+
+
+def _chunk_candidates(
+    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int]
+) -> candidate_sql.Candidates:
+    return candidate_sql.offers_for_needs(
+        today=today,
+        need_ids=None,
+        full_offer_ids=full_offers,
+        limit=settings.POMOC_MATCHING_CANDIDATES,
+        per_need=settings.POMOC_MATCHING_PER_NEED,
+        per_offer=settings.POMOC_MATCHING_PER_OFFER,
+        id_range=id_range,
+    )
 
 
 def _propose(
-    result: PassResult, found: candidate_sql.Candidates, *, now: dt.datetime, save: bool
-) -> None:
-    """Score the candidates, choose within the slots and (if ``save``) insert the proposals."""
+    result: PassResult, found: candidate_sql.Candidates, *, now: dt.datetime
+) -> ScoredPairs:
+    """Score the candidates and choose within the slots; returns the chosen pairs."""
     result.candidates = len(found)
     if not len(found):
-        return
+        return result.chosen
     need_ids = np.unique(found.need_id)
     result.needs_considered = len(need_ids)
     pairs = _score(found, now)
-    chosen, result.algorithm = _assign(
+    result.chosen, result.algorithm = _assign(
         pairs, _need_slots(need_ids.tolist()), _offer_slots(np.unique(found.offer_id).tolist())
     )
-    result.chosen = chosen
-    if save:
-        result.proposed = _insert(chosen, result.run_id)
+    return result.chosen
 
 
 def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None) -> PassResult:
@@ -461,7 +537,7 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
         )
-    _propose(result, found, now=now, save=True)
+    result.proposed = _insert(_propose(result, found, now=now), result.run_id)
 
 
 def proposal_counts() -> dict[str, int]:
