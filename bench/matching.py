@@ -240,9 +240,11 @@ def assignment_comparison(size_note: str) -> dict:
         today=timezone.localdate(), need_ids=None, full_offer_ids=[],
         limit=settings.POMOC_MATCHING_CANDIDATES, per_need=10**6, per_offer=10**6,
     )  # fmt: skip
-    pairs = engine._score(found, now)
-    need_slots = dict.fromkeys(np.unique(found.need_id).tolist(), settings.POMOC_MATCHING_PER_NEED)
-    offer_slots = engine._offer_slots(np.unique(found.offer_id).tolist())
+    need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
+    offers = engine._load_posts("offers_offer", offer_ids, now)
+    pairs = engine._score(found, engine._load_posts("needs_need", need_ids, now), offers)
+    need_slots = dict.fromkeys(need_ids.tolist(), settings.POMOC_MATCHING_PER_NEED)
+    offer_slots = engine._offer_slots(offers, engine._offer_slots_used(offer_ids.tolist()))
     out = {"size": size_note, "pairs": len(pairs)}
     for name, function in (
         ("greedy", assignment.assign_greedy),

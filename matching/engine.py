@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -100,8 +100,8 @@ def _load_posts(table: str, ids: np.ndarray, now: dt.datetime) -> _Posts:
     if table == "needs_need":
         extra, names = ", p.urgency, p.created_at", ("urgency", "waiting_days")
     else:
-        extra = ", coalesce(org.verified, false), p.created_at"
-        names = ("verified_organisation", "age_days")
+        extra = ", p.capacity, coalesce(org.verified, false), p.created_at"
+        names = ("capacity", "verified_organisation", "age_days")
     columns = _fetch_columns(
         f"""SELECT p.id, p.radius_km, p.remote, p.language_bits, cardinality(p.languages)
                    {extra.replace("p.created_at", "extract(epoch FROM %(now)s - p.created_at)")}
@@ -137,9 +137,7 @@ def _shared_languages(
     return shared
 
 
-def _score(found: candidate_sql.Candidates, now: dt.datetime) -> ScoredPairs:
-    needs = _load_posts("needs_need", np.unique(found.need_id), now)
-    offers = _load_posts("offers_offer", np.unique(found.offer_id), now)
+def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> ScoredPairs:
     need, offer = needs.rows(found.need_id), offers.rows(found.offer_id)
     inputs = PairInputs(
         need_id=found.need_id,
@@ -163,25 +161,37 @@ def _score(found: candidate_sql.Candidates, now: dt.datetime) -> ScoredPairs:
     return score_pairs(inputs, settings.POMOC_MATCHING_WEIGHTS)
 
 
-def _offer_slots(offer_ids: Iterable[int] | None) -> dict[int, int]:
-    """Free slots of active offers: at most PER_OFFER open proposals, never more than the
-    capacity left after approved matches. ``None``: every active offer that has matches (the
-    others have all their slots)."""
+def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Free slots of the active offers that already have open or approved matches: at most
+    PER_OFFER open proposals, never more than the capacity left after approved matches. The
+    others have ``min(PER_OFFER, capacity)``. ``None``: every such offer."""
     per_offer = settings.POMOC_MATCHING_PER_OFFER
-    where = "o.status = 'active'" + ("" if offer_ids is None else " AND o.id = ANY(%(ids)s)")
-    join = "LEFT JOIN" if offer_ids is not None else "JOIN"
+    where = "" if offer_ids is None else " AND o.id = ANY(%(ids)s)"
     rows = _fetch(
         f"""SELECT o.id, o.capacity,
-                   count(m.id) FILTER (WHERE m.status = %(open)s),
-                   count(m.id) FILTER (WHERE m.status = ANY(%(taken)s))
-            FROM offers_offer o {join} matching_match m ON m.offer_id = o.id
-            WHERE {where} GROUP BY o.id""",
-        {"ids": list(offer_ids or []), "open": OPEN, "taken": [str(s) for s in TAKEN]},
+                   count(*) FILTER (WHERE m.status = %(open)s),
+                   count(*) FILTER (WHERE m.status = ANY(%(taken)s))
+            FROM offers_offer o JOIN matching_match m ON m.offer_id = o.id
+            WHERE o.status = 'active' AND m.status = ANY(%(holding)s){where} GROUP BY o.id""",
+        {
+            "ids": list(offer_ids or []),
+            "open": OPEN,
+            "taken": [str(s) for s in TAKEN],
+            "holding": [str(OPEN), *(str(s) for s in TAKEN)],
+        },
     )
     return {
         offer_id: max(0, min(per_offer, capacity - taken) - open_count)
         for offer_id, capacity, open_count, taken in rows
     }
+
+
+def _offer_slots(offers: _Posts, used: Mapping[int, int]) -> dict[int, int]:
+    """Free slots of the loaded offers, given those of the offers already in use."""
+    free = np.minimum(settings.POMOC_MATCHING_PER_OFFER, offers["capacity"])
+    slots = dict(zip(offers["id"].tolist(), free.tolist(), strict=True))
+    slots.update((offer_id, used[offer_id]) for offer_id in used.keys() & slots.keys())
+    return slots
 
 
 def _need_slots(need_ids: Iterable[int]) -> dict[int, int]:
@@ -430,7 +440,8 @@ def _full_pass(
     with transaction.atomic():
         result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
         result.withdrawn = withdraw_stale(today=today)
-        full_offers = [offer_id for offer_id, slots in _offer_slots(None).items() if slots <= 0]
+        used = _offer_slots_used()
+        full_offers = [offer_id for offer_id, slots in used.items() if slots <= 0]
         chunks = _need_id_chunks()
     found = candidate_sql.Candidates.concatenate(
         _on_workers(
@@ -442,7 +453,7 @@ def _full_pass(
             done=partial(progress, total=len(chunks)) if progress else None,
         )
     )
-    chosen = _propose(result, found, now=now)
+    chosen = _propose(result, found, now=now, offers_used=used)
     if dry_run or not len(chosen):
         return
     # Parts by need, so no two workers ever insert the same pair.
@@ -474,17 +485,27 @@ def _chunk_candidates(
 
 
 def _propose(
-    result: PassResult, found: candidate_sql.Candidates, *, now: dt.datetime
+    result: PassResult,
+    found: candidate_sql.Candidates,
+    *,
+    now: dt.datetime,
+    offers_used: Mapping[int, int] | None = None,
 ) -> ScoredPairs:
-    """Score the candidates and choose within the slots; returns the chosen pairs."""
+    """Score the candidates and choose within the slots; returns the chosen pairs.
+    ``offers_used``: the slots of offers in use, if known (else read for these offers)."""
     result.candidates = len(found)
     if not len(found):
         return result.chosen
-    need_ids = np.unique(found.need_id)
+    need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
-    pairs = _score(found, now)
+    needs = _load_posts("needs_need", need_ids, now)
+    offers = _load_posts("offers_offer", offer_ids, now)
+    if offers_used is None:
+        offers_used = _offer_slots_used(offer_ids.tolist())
     result.chosen, result.algorithm = _assign(
-        pairs, _need_slots(need_ids.tolist()), _offer_slots(np.unique(found.offer_id).tolist())
+        _score(found, needs, offers),
+        _need_slots(need_ids.tolist()),
+        _offer_slots(offers, offers_used),
     )
     return result.chosen
 

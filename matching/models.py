@@ -101,6 +101,9 @@ class Match(models.Model):
         blank=True,
         related_name="matches",
         verbose_name=_("run"),
+        # Nothing looks matches up by run, and every proposal of a pass would pay for the index;
+        # deleting a run (rare, by hand) scans instead.
+        db_index=False,
     )
     offer_response = models.CharField(
         _("offer side's answer"),
@@ -124,6 +127,7 @@ class Match(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("decided by"),
+        db_index=False,  # partial index below: proposals have no decider
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True, default="", db_default="")
@@ -147,6 +151,11 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["need", "status"], name="match_need_status"),
             models.Index(fields=["offer", "status"], name="match_offer_status"),
+            models.Index(
+                fields=["decided_by"],
+                condition=Q(decided_by__isnull=False),
+                name="match_decided_by",
+            ),
         ]
 
     def __str__(self) -> str:
