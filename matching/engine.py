@@ -97,21 +97,21 @@ class _Posts:
 
 
 def _load_posts(table: str, ids: np.ndarray, now: dt.datetime) -> _Posts:
+    age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
-        extra, names = ", p.urgency, p.created_at", ("urgency", "waiting_days")
+        extra, names = f", p.urgency, {age}", ("urgency", "waiting_days")
     else:
-        extra = ", p.capacity, coalesce(org.verified, false), p.created_at"
+        extra = f", p.capacity, coalesce(org.verified, false), {age}"
         names = ("capacity", "verified_organisation", "age_days")
     columns = _fetch_columns(
         f"""SELECT p.id, p.radius_km, p.remote, p.language_bits, cardinality(p.languages)
-                   {extra.replace("p.created_at", "extract(epoch FROM %(now)s - p.created_at)")}
+                   {extra}
             FROM {table} p LEFT JOIN accounts_organisation org ON org.id = p.organisation_id
             WHERE p.id = ANY(%(ids)s)""",
         {"ids": ids.tolist(), "now": now},
         ("id", "radius_km", "remote", "language_bits", "language_count", *names),
     )
-    age = names[-1]
-    columns[age] = np.maximum(columns[age].astype(np.float64) / 86_400, 0.0)
+    columns[names[-1]] = np.maximum(columns[names[-1]].astype(np.float64) / 86_400, 0.0)
     return _Posts(columns)
 
 
@@ -456,8 +456,9 @@ def _full_pass(
     chosen = _propose(result, found, now=now, offers_used=used)
     if dry_run or not len(chosen):
         return
-    # Parts by need, so no two workers ever insert the same pair.
-    parts = [chosen.take(np.flatnonzero(chosen.need_id % workers == k)) for k in range(workers)]
+    # Parts by ranges of needs, so no two workers ever insert the same pair or into the same
+    # pages of the (need, status) index.
+    parts = [chosen.take(part) for part in np.array_split(np.argsort(chosen.need_id), workers)]
     result.proposed = sum(
         _on_workers(
             [partial(_insert_atomic, part, result.run_id) for part in parts], workers=workers
