@@ -5,8 +5,9 @@
 Uses its own database (``pomoc_bench`` in the same PostgreSQL cluster, created and migrated on
 first use), so development data is never touched. For each size N it loads N offers and N needs
 (seeded, clustered around real Czech towns from the gazetteer, realistic spread of categories,
-languages and radii) with COPY, then times one full pass from an empty Match table. At the
-largest size it then times the incremental pass for 200 new needs. The baseline is a NumPy
+languages and radii) with COPY, then times full passes from an empty Match table (``--repeat``,
+default 3; the median counts). At the largest size it then times the incremental pass for 200 new
+needs. The baseline is a NumPy
 brute-force haversine top-k over the same 10 000 × 10 000 data with the same rules, plus geopy's
 geodesic on a sample, extrapolated. Prints a table and writes bench/results/matching.json.
 """
@@ -186,7 +187,9 @@ def reset_posts(conn) -> None:
     conn.execute("TRUNCATE matching_match, matching_matchrun, offers_offer, needs_need CASCADE")
 
 
-def full_pass_at(size: int, seed: int, fixed, now: dt.datetime) -> tuple[float, dict, tuple]:
+def full_pass_at(
+    size: int, seed: int, fixed, now: dt.datetime, repeat: int
+) -> tuple[float, dict, tuple]:
     from django.db import connection
 
     from matching import engine
@@ -211,10 +214,19 @@ def full_pass_at(size: int, seed: int, fixed, now: dt.datetime) -> tuple[float, 
         conn.execute("VACUUM ANALYZE offers_offer")
         conn.execute("VACUUM ANALYZE needs_need")
     connection.close()
-    started = time.perf_counter()
-    result = engine.full_pass()
-    elapsed = time.perf_counter() - started
+    # Each run starts from no matches; the median is reported (the first run of a process also
+    # pays for its first connections and cold caches).
+    runs = []
+    for _ in range(repeat):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE matching_match CASCADE")
+        connection.close()
+        started = time.perf_counter()
+        result = engine.full_pass()
+        runs.append(time.perf_counter() - started)
+    elapsed = statistics.median(runs)
     stats = {
+        "runs_s": [round(run, 3) for run in runs],
         "load_s": round(load_s, 2),
         "candidates": result.candidates,
         "proposed": result.proposed,
@@ -360,6 +372,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="full passes (and baselines) per size; median"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "matching.json"))
     args = parser.parse_args()
 
@@ -377,7 +392,7 @@ def main() -> None:
     sizes = sorted(args.sizes)
     baseline_data = None
     for size in sizes:
-        elapsed, stats, data = full_pass_at(size, args.seed, fixed, now)
+        elapsed, stats, data = full_pass_at(size, args.seed, fixed, now, args.repeat)
         results["full_pass_s"][str(size)] = round(elapsed, 3)
         results["full_pass_details"][str(size)] = stats
         print(f"full pass {size} x {size}: {elapsed:.2f} s {stats}", flush=True)
@@ -395,11 +410,16 @@ def main() -> None:
         flush=True,
     )
     if baseline_data is None:
-        _, _, baseline_data = full_pass_at(BASELINE_SIZE, args.seed, fixed, now)
+        _, _, baseline_data = full_pass_at(BASELINE_SIZE, args.seed, fixed, now, 1)
         results["full_pass_s"].setdefault(str(BASELINE_SIZE), None)
     offers, needs = baseline_data
-    numpy_s = numpy_bruteforce(offers, needs, settings.POMOC_MATCHING_CANDIDATES)
+    numpy_runs = [
+        numpy_bruteforce(offers, needs, settings.POMOC_MATCHING_CANDIDATES)
+        for _ in range(args.repeat)
+    ]
+    numpy_s = statistics.median(numpy_runs)
     results["numpy_bruteforce_s_10000"] = round(numpy_s, 3)
+    results["numpy_bruteforce_runs_s_10000"] = [round(run, 3) for run in numpy_runs]
     ours = results["full_pass_s"].get(str(BASELINE_SIZE))
     results["speedup_vs_numpy_10000"] = round(numpy_s / ours, 1) if ours else None
     sample_s, extrapolated = geodesic_extrapolated(offers, needs)
@@ -411,6 +431,7 @@ def main() -> None:
         "per_offer": settings.POMOC_MATCHING_PER_OFFER,
         "optimal_max_pairs": settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS,
         "seed": args.seed,
+        "repeat": args.repeat,
     }
     results["machine"] = machine()
     results["measured_at"] = timezone.now().isoformat(timespec="seconds")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import queue
 import threading
 import time
 import traceback
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 # pg_advisory lock key of the full pass: any constant, the same in every process.
 FULL_PASS_LOCK = 4_711_001
 # The full pass walks the needs in id chunks of this size (progress bar, bounded memory).
-CHUNK_SIZE = 5_000
+CHUNK_SIZE = 2_500
 
 T = TypeVar("T")
 OPEN = MatchStatus.PROPOSED
@@ -375,54 +376,80 @@ def _full_pass_lock() -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_PASS_LOCK])
 
 
-def _on_workers(
-    tasks: Sequence[Callable[[], T]],
-    *,
-    workers: int,
-    done: Callable[[int], None] | None = None,
-) -> list[T]:
-    """Run the tasks on ``workers`` threads, each with its own database connection (closed when
-    the thread ends), or one after the other on this thread and connection when ``workers`` is 1.
-    ``done(count)`` is called as tasks finish. The first error is raised once all threads stop."""
-    if workers <= 1 or len(tasks) <= 1:
-        results = []
-        for count, task in enumerate(tasks, start=1):
-            results.append(task())
-            if done:
-                done(count)
-        return results
-    results: list = [None] * len(tasks)
-    pending = iter(range(len(tasks)))
-    lock = threading.Lock()
-    finished = 0
-    errors: list[BaseException] = []
+class _Workers:
+    """Threads for the parts of a pass that run on several connections at once. Each thread
+    keeps its own database connection for the whole pass (a new backend costs its start and
+    cold catalog caches) and closes it at the end. With one worker, tasks run on the calling
+    thread and its connection (and transaction)."""
 
-    def work() -> None:
-        nonlocal finished
+    def __init__(self, count: int) -> None:
+        self._tasks: queue.Queue = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._work) for _ in range(count if count > 1 else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _work(self) -> None:
         try:
-            while not errors:
-                with lock:
-                    index = next(pending, None)
-                if index is None:
-                    return
-                results[index] = tasks[index]()
-                with lock:
-                    finished += 1
-                    if done:
-                        done(finished)
-        except BaseException as error:
-            errors.append(error)
+            connection.ensure_connection()  # while the calling thread does its first steps
+            while (item := self._tasks.get()) is not None:
+                task, report = item
+                try:
+                    report(task(), None)
+                except BaseException as error:
+                    report(None, error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work) for _ in range(min(workers, len(tasks)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+    def map(
+        self, tasks: Sequence[Callable[[], T]], done: Callable[[int], None] | None = None
+    ) -> list[T]:
+        """The tasks' results in order; ``done(count)`` as they finish; the first error raised
+        once every task has stopped."""
+        if not self._threads:
+            results = []
+            for count, task in enumerate(tasks, start=1):
+                results.append(task())
+                if done:
+                    done(count)
+            return results
+        results: list = [None] * len(tasks)
+        errors: list[BaseException] = []
+        finished = threading.Semaphore(0)
+        lock = threading.Lock()
+        count = 0
+
+        def reporter(index: int) -> Callable[[object, BaseException | None], None]:
+            def report(value: object, error: BaseException | None) -> None:
+                nonlocal count
+                with lock:
+                    results[index] = value
+                    if error is not None:
+                        errors.append(error)
+                    count += 1
+                    if done and error is None:
+                        done(count)
+                finished.release()
+
+            return report
+
+        for index, task in enumerate(tasks):
+            self._tasks.put((task, reporter(index)))
+        for _ in tasks:
+            finished.acquire()
+        if errors:
+            raise errors[0]
+        return results
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for _ in self._threads:
+            self._tasks.put(None)
+        for thread in self._threads:
+            thread.join()
 
 
 def _full_pass(
@@ -437,33 +464,31 @@ def _full_pass(
     connections) see that; then each worker inserts the proposals of its share of the needs."""
     now = timezone.now()
     today = timezone.localdate()
-    with transaction.atomic():
-        result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
-        result.withdrawn = withdraw_stale(today=today)
-        used = _offer_slots_used()
-        full_offers = [offer_id for offer_id, slots in used.items() if slots <= 0]
-        chunks = _need_id_chunks()
-    found = candidate_sql.Candidates.concatenate(
-        _on_workers(
-            [
-                partial(_chunk_candidates, chunk, today=today, full_offers=full_offers)
-                for chunk in chunks
-            ],
-            workers=workers,
-            done=partial(progress, total=len(chunks)) if progress else None,
+    with _Workers(workers) as pool:
+        with transaction.atomic():
+            result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
+            result.withdrawn = withdraw_stale(today=today)
+            used = _offer_slots_used()
+            full_offers = [offer_id for offer_id, slots in used.items() if slots <= 0]
+            chunks = _need_id_chunks()
+        probes = [
+            partial(_chunk_candidates, chunk, today=today, full_offers=full_offers)
+            for chunk in chunks
+        ]
+        found = candidate_sql.Candidates.concatenate(
+            pool.map(probes, done=partial(progress, total=len(chunks)) if progress else None)
         )
-    )
-    chosen = _propose(result, found, now=now, offers_used=used)
-    if dry_run or not len(chosen):
-        return
-    # Parts by ranges of needs, so no two workers ever insert the same pair or into the same
-    # pages of the (need, status) index.
-    parts = [chosen.take(part) for part in np.array_split(np.argsort(chosen.need_id), workers)]
-    result.proposed = sum(
-        _on_workers(
-            [partial(_insert_atomic, part, result.run_id) for part in parts], workers=workers
-        )
-    )
+        chosen = _propose(result, found, now=now, offers_used=used, pool=pool)
+        if dry_run or not len(chosen):
+            return
+        # Parts by ranges of needs, so no two workers ever insert the same pair or into the
+        # same pages of the (need, status) index.
+        order = np.argsort(chosen.need_id)
+        inserts = [
+            partial(_insert_atomic, chosen.take(part), result.run_id)
+            for part in np.array_split(order, workers)
+        ]
+        result.proposed = sum(pool.map(inserts))
 
 
 def _insert_atomic(chosen: ScoredPairs, run_id: int | None) -> int:
@@ -491,22 +516,28 @@ def _propose(
     *,
     now: dt.datetime,
     offers_used: Mapping[int, int] | None = None,
+    pool: _Workers | None = None,
 ) -> ScoredPairs:
     """Score the candidates and choose within the slots; returns the chosen pairs.
-    ``offers_used``: the slots of offers in use, if known (else read for these offers)."""
+    ``offers_used``: the slots of offers in use, if known (else read for these offers);
+    ``pool``: workers to read the posts on, side by side."""
     result.candidates = len(found)
     if not len(found):
         return result.chosen
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
-    needs = _load_posts("needs_need", need_ids, now)
-    offers = _load_posts("offers_offer", offer_ids, now)
+    reads: list[Callable[[], object]] = [
+        partial(_load_posts, "needs_need", need_ids, now),
+        partial(_load_posts, "offers_offer", offer_ids, now),
+        partial(_need_slots, need_ids.tolist()),
+    ]
     if offers_used is None:
-        offers_used = _offer_slots_used(offer_ids.tolist())
+        reads.append(partial(_offer_slots_used, offer_ids.tolist()))
+    needs, offers, need_slots, *used = (pool or _Workers(1)).map(reads)
     result.chosen, result.algorithm = _assign(
         _score(found, needs, offers),
-        _need_slots(need_ids.tolist()),
-        _offer_slots(offers, offers_used),
+        need_slots,
+        _offer_slots(offers, offers_used if offers_used is not None else used[0]),
     )
     return result.chosen
 
