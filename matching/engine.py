@@ -482,11 +482,12 @@ def _full_pass(
         if dry_run or not len(chosen):
             return
         # Parts by ranges of needs, so no two workers ever insert the same pair or into the
-        # same pages of the (need, status) index.
-        order = np.argsort(chosen.need_id)
+        # same pages of the (need, status) index, and a need's proposals commit together.
         inserts = [
-            partial(_insert_atomic, chosen.take(part), result.run_id)
-            for part in np.array_split(order, workers)
+            partial(_insert_atomic, chosen.take(np.flatnonzero(in_range)), result.run_id)
+            for needs in np.array_split(np.unique(chosen.need_id), workers)
+            if len(needs)
+            and (in_range := (chosen.need_id >= needs[0]) & (chosen.need_id <= needs[-1])).any()
         ]
         result.proposed = sum(pool.map(inserts))
 

@@ -329,12 +329,16 @@ POMOC_MATCHING_PER_NEED = int(os.environ.get("POMOC_MATCHING_PER_NEED", "3"))
 POMOC_MATCHING_PER_OFFER = int(os.environ.get("POMOC_MATCHING_PER_OFFER", "5"))
 # Nearest candidates fetched per need before scoring (bounds the work of a full pass).
 POMOC_MATCHING_CANDIDATES = int(os.environ.get("POMOC_MATCHING_CANDIDATES", "6"))
-# The optimal (min-cost flow) assignment is used up to this many candidate pairs, greedy above.
-POMOC_MATCHING_OPTIMAL_MAX_PAIRS = int(os.environ.get("POMOC_MATCHING_OPTIMAL_MAX_PAIRS", "300000"))
+# The optimal (min-cost flow) assignment is used up to this many candidate pairs, greedy above
+# (measured: 1.8 s for 650 000 pairs, 6 % more proposals than greedy's 0.4 s).
+POMOC_MATCHING_OPTIMAL_MAX_PAIRS = int(
+    os.environ.get("POMOC_MATCHING_OPTIMAL_MAX_PAIRS", "1000000")
+)
 # What saving an offer or need does: "async" queues an incremental pass after commit,
 # "sync" runs it inline after commit, "off" leaves it to the scheduled full pass.
 POMOC_MATCHING_ON_SAVE = os.environ.get("POMOC_MATCHING_ON_SAVE", "async")
-# Connections the full pass uses for candidate generation in parallel (PostgreSQL does the work).
+# Connections the full pass uses side by side for candidates and inserting proposals (PostgreSQL
+# does the work; one per core).
 POMOC_MATCHING_WORKERS = int(os.environ.get("POMOC_MATCHING_WORKERS", "2"))
 POMOC_MATCHING_FULL_PASS_MINUTES = int(os.environ.get("POMOC_MATCHING_FULL_PASS_MINUTES", "5"))
 

@@ -57,6 +57,42 @@ def test_two_concurrent_full_passes_do_not_duplicate():
 
 
 @pytest.mark.usefixtures("seeded_categories")
+def test_a_pass_whose_worker_dies_keeps_whole_parts_and_the_next_pass_finishes(
+    monkeypatch, settings
+):
+    # Two workers insert the proposals of two ranges of needs, each in its own transaction.
+    settings.POMOC_MATCHING_WORKERS = 2
+    for _ in range(4):
+        OfferFactory(capacity=5)  # 20 open slots for 6 needs x 3 proposals
+    needs = [NeedFactory() for _ in range(6)]
+    real_insert = engine._insert
+    calls: list[int] = []
+    lock = threading.Lock()
+
+    def second_worker_dies(chosen, run_id):
+        with lock:
+            calls.append(len(chosen))
+            dies = len(calls) == 2
+        if dies:
+            raise RuntimeError("worker killed")
+        return real_insert(chosen, run_id)
+
+    monkeypatch.setattr(engine, "_insert", second_worker_dies)
+    with pytest.raises(RuntimeError):
+        engine.full_pass()
+
+    # One range of three needs committed whole, the other not at all.
+    kept = set(Match.objects.values_list("need_id", flat=True))
+    assert kept in ({n.pk for n in needs[:3]}, {n.pk for n in needs[3:]})
+    assert Match.objects.count() == 9
+    assert "worker killed" in MatchRun.objects.get().errors
+
+    monkeypatch.undo()
+    assert engine.full_pass().proposed == 9
+    assert Match.objects.count() == 18
+
+
+@pytest.mark.usefixtures("seeded_categories")
 def test_a_full_pass_is_skipped_while_another_holds_the_lock():
     make_scene()
     held = threading.Event()
