@@ -16,7 +16,8 @@ The rules, all in the WHERE clause:
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
 - different owners and, when both have one, different organisations;
-- no Match for the pair exists in any status: a rejected or declined pair never comes back.
+- no Match for the pair exists, unless one the engine withdrew (its offer or need was closed,
+  paused, hidden or expired and is open again): a rejected or declined pair never comes back.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ _PAIR_RULES = f"""
     AND o.owner_id <> n.owner_id
     AND (o.organisation_id IS NULL OR n.organisation_id IS NULL
          OR o.organisation_id <> n.organisation_id)
-    AND NOT EXISTS (SELECT 1 FROM matching_match m WHERE m.offer_id = o.id AND m.need_id = n.id)
+    AND NOT EXISTS (SELECT 1 FROM matching_match m
+                    WHERE m.offer_id = o.id AND m.need_id = n.id AND m.status <> 'withdrawn')
 """
 
 # Offers that still have room: fewer than per_offer open proposals and fewer open plus approved

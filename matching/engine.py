@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from matching import candidates as candidate_sql
 from matching.assignment import assign_greedy, assign_optimal
-from matching.models import TAKEN_STATUSES, MatchRun, MatchStatus, RunKind
+from matching.models import TAKEN_STATUSES, MatchRun, MatchStatus, Response, RunKind
 from matching.scoring import PairInputs, ScoredPairs, explanation_columns, score_pairs
 from needs.models import Need
 from offers.models import Offer
@@ -217,8 +217,12 @@ def _assign(
 
 
 def _insert(chosen: ScoredPairs, run_id: int | None) -> int:
-    """Insert the chosen pairs, skipping any pair that already has a Match (in any status):
-    that is what makes passes idempotent and concurrent passes harmless.
+    """Write the chosen pairs as proposals; returns how many.
+
+    A pair the engine once withdrew (its offer or need was closed, paused, hidden or expired,
+    and is open again) is proposed again in its old row, with the step in the audit log. Any
+    other pair that already has a Match is skipped: that is what makes passes idempotent and
+    concurrent passes harmless.
 
     The pairs are copied into a temporary table first (COPY moves 150 000 rows in a fraction of
     a second where query parameters would spell them out as text), and PostgreSQL builds each
@@ -228,8 +232,20 @@ def _insert(chosen: ScoredPairs, run_id: int | None) -> int:
     weights = settings.POMOC_MATCHING_WEIGHTS
     columns = {"offer_id": chosen.offer_id, "need_id": chosen.need_id, "score": chosen.score}
     columns |= {f"explained_{name}": values for name, values in explanation_columns(chosen).items()}
-    factors = ", ".join(f"'{name}', explained_{name}" for name in chosen.factors)
     types = {name: "bigint" if name.endswith("_id") else "float8" for name in columns}
+    factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
+    explained = (
+        f"jsonb_build_object('factors', jsonb_build_object({factors}), "
+        "'weights', %(weights)s::jsonb, 'distance_km', c.explained_distance_km)"
+    )
+    params = {
+        "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
+        "open": OPEN,
+        "withdrawn": MatchStatus.WITHDRAWN,
+        "pending": Response.PENDING,
+        "run": run_id,
+        "reason": "Both posts are open again: proposed again.",
+    }
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE matching_chosen ("
@@ -243,21 +259,34 @@ def _insert(chosen: ScoredPairs, run_id: int | None) -> int:
             for row in zip(*(values.tolist() for values in columns.values()), strict=True):
                 copy.write_row(row)
         cursor.execute(
+            f"""WITH revived AS (
+                    UPDATE matching_match m
+                    SET status = %(open)s, score = c.score, explanation = {explained},
+                        proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
+                        offer_response = %(pending)s, need_response = %(pending)s,
+                        decided_by_id = NULL, decided_at = NULL, reason = '',
+                        reminded_at = NULL, connected_at = NULL, closed_at = NULL, outcome = ''
+                    FROM matching_chosen c
+                    WHERE m.offer_id = c.offer_id AND m.need_id = c.need_id
+                      AND m.status = %(withdrawn)s
+                    RETURNING m.id)
+                INSERT INTO matching_matchtransition
+                    (match_id, actor_id, from_status, to_status, reason, created_at)
+                SELECT id, NULL, %(withdrawn)s, %(open)s, %(reason)s, now() FROM revived""",
+            params,
+        )
+        revived = cursor.rowcount
+        cursor.execute(
             "INSERT INTO matching_match (offer_id, need_id, score, explanation, status, "
             "proposed_at, status_changed_at, run_id) "
-            "SELECT offer_id, need_id, score, jsonb_build_object('factors', jsonb_build_object("
-            f"{factors}), 'weights', %s::jsonb, 'distance_km', explained_distance_km), "
-            "%s, now(), now(), %s FROM matching_chosen "
-            "ORDER BY need_id, offer_id ON CONFLICT (offer_id, need_id) DO NOTHING",
-            [
-                json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
-                OPEN,
-                run_id,
-            ],
+            f"SELECT c.offer_id, c.need_id, c.score, {explained}, %(open)s, now(), now(), "
+            "%(run)s FROM matching_chosen c "
+            "ORDER BY c.need_id, c.offer_id ON CONFLICT (offer_id, need_id) DO NOTHING",
+            params,
         )
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE matching_chosen")
-        return inserted
+        return revived + inserted
 
 
 def withdraw_stale(

@@ -42,7 +42,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.CONNECTED: frozenset({MatchStatus.COMPLETED, MatchStatus.FAILED}),
     MatchStatus.REJECTED: frozenset(),
     MatchStatus.DECLINED: frozenset(),
-    MatchStatus.WITHDRAWN: frozenset(),
+    # The engine proposes a withdrawn pair again once both posts are open again (a paused offer
+    # resumed, a hidden need restored); only a person's "no" (rejected, declined) is final.
+    MatchStatus.WITHDRAWN: frozenset({MatchStatus.PROPOSED}),
     MatchStatus.COMPLETED: frozenset(),
     MatchStatus.FAILED: frozenset(),
     MatchStatus.EXPIRED: frozenset(),

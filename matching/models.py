@@ -154,6 +154,12 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["need", "status"], name="match_need_status"),
             models.Index(fields=["offer", "status"], name="match_offer_status"),
+            # The pairs the engine may propose again; proposals never enter this index.
+            models.Index(
+                fields=["offer", "need"],
+                condition=Q(status="withdrawn"),
+                name="match_withdrawn_pair",
+            ),
             models.Index(
                 fields=["decided_by"],
                 condition=Q(decided_by__isnull=False),

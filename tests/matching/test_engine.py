@@ -218,6 +218,45 @@ def test_a_paused_need_loses_its_proposals_in_the_next_full_pass():
     assert Match.objects.get(offer=offer, need=need).status == MatchStatus.WITHDRAWN
 
 
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_paused_need_resumed_is_proposed_its_withdrawn_pairs_again(
+    platform_coordinator, incremental
+):
+    from matching.lifecycle import match_approve
+    from matching.models import MatchTransition
+
+    OfferFactory()
+    need = NeedFactory()
+    engine.full_pass()
+    match = Match.objects.get()
+    match_approve(match=match, actor=platform_coordinator)
+    need.status = PostStatus.PAUSED
+    need.save()
+    engine.full_pass()
+    engine.full_pass()  # still paused: stays withdrawn
+    assert Match.objects.get().status == MatchStatus.WITHDRAWN
+
+    need.status = PostStatus.ACTIVE
+    need.save()
+    result = engine.incremental_pass(need_id=need.pk) if incremental else engine.full_pass()
+
+    # The same row, proposed afresh (the coordinator checks it again), and the log says so.
+    again = Match.objects.get()
+    assert (again.pk, again.status, again.run_id) == (match.pk, MatchStatus.PROPOSED, result.run_id)
+    assert again.decided_by_id is None and again.explanation["factors"]
+    assert result.proposed == 1
+    assert list(
+        MatchTransition.objects.filter(match=again)
+        .order_by("pk")
+        .values_list("to_status", "actor_id")
+    ) == [
+        (MatchStatus.APPROVED, platform_coordinator.pk),
+        (MatchStatus.WITHDRAWN, None),
+        (MatchStatus.PROPOSED, None),
+    ]
+    assert engine.full_pass().proposed == 0  # and only once
+
+
 def test_posts_past_valid_until_expire_and_their_proposals_are_withdrawn():
     offer = OfferFactory()
     need = NeedFactory()
