@@ -27,7 +27,7 @@ SCORE_SCALE = 1_000_000
 
 def _best_first(pairs: ScoredPairs) -> IntArray:
     # Ties are broken by ids so both algorithms are deterministic.
-    return np.lexsort((pairs.offer_id, pairs.need_id, -pairs.score))
+    return np.lexsort((pairs.offer_id, pairs.need_id, -pairs.score))  # as ScoredPairs.best_first
 
 
 def _dense(ids: IntArray, slots: Mapping[int, int]) -> tuple[IntArray, IntArray]:
@@ -98,8 +98,7 @@ def assign_optimal(
         # Cannot happen with the bypass arc (a feasible flow always exists); fall back rather
         # than lose a pass if OR-Tools ever disagrees.
         return assign_greedy(pairs, need_slots=need_slots, offer_slots=offer_slots)
-    chosen = pairs.take(usable[flow.flows(pair_arcs) > 0])
-    return chosen.take(_best_first(chosen))
+    return pairs.take(usable[flow.flows(pair_arcs) > 0]).best_first()
 
 
 def total_score(pairs: ScoredPairs) -> float:

@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -100,7 +101,8 @@ class _Posts:
 def _load_posts(table: str, ids: np.ndarray, now: dt.datetime) -> _Posts:
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
-        extra, names = f", p.urgency, {age}", ("urgency", "waiting_days")
+        extra = f", p.urgency, p.category_root_id, {age}"
+        names = ("urgency", "category_root_id", "waiting_days")
     else:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
         names = ("capacity", "verified_organisation", "age_days")
@@ -208,15 +210,7 @@ def _need_slots(need_ids: Iterable[int]) -> dict[int, int]:
     return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in ids}
 
 
-def _assign(
-    pairs: ScoredPairs, need_slots: dict[int, int], offer_slots: dict[int, int]
-) -> tuple[ScoredPairs, str]:
-    if len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS:
-        return assign_optimal(pairs, need_slots=need_slots, offer_slots=offer_slots), "optimal"
-    return assign_greedy(pairs, need_slots=need_slots, offer_slots=offer_slots), "greedy"
-
-
-def _insert(chosen: ScoredPairs, run_id: int | None) -> int:
+def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
     """Write the chosen pairs as proposals; returns how many.
 
     A pair the engine once withdrew (its offer or need was closed, paused, hidden or expired,
@@ -408,11 +402,14 @@ def _full_pass_lock() -> Iterator[bool]:
 class _Workers:
     """Threads for the parts of a pass that run on several connections at once. Each thread
     keeps its own database connection for the whole pass (a new backend costs its start and
-    cold catalog caches) and closes it at the end. With one worker, tasks run on the calling
-    thread and its connection (and transaction)."""
+    cold catalog caches; ``warm_up`` runs first, while the calling thread does its own first
+    steps) and closes it at the end. With one worker, tasks run at once on the calling thread
+    and its connection (and transaction)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, warm_up: Callable[[], object] | None = None) -> None:
+        self.count = max(count, 1)
         self._tasks: queue.Queue = queue.Queue()
+        self._warm_up = warm_up
         self._threads = [
             threading.Thread(target=self._work) for _ in range(count if count > 1 else 0)
         ]
@@ -421,55 +418,32 @@ class _Workers:
 
     def _work(self) -> None:
         try:
-            connection.ensure_connection()  # while the calling thread does its first steps
+            if self._warm_up:
+                self._warm_up()
             while (item := self._tasks.get()) is not None:
-                task, report = item
-                try:
-                    report(task(), None)
-                except BaseException as error:
-                    report(None, error)
+                task, future = item
+                _run(task, future)
         finally:
             connection.close()
+
+    def submit(self, task: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        if self._threads:
+            self._tasks.put((task, future))
+        else:
+            _run(task, future)
+        return future
 
     def map(
         self, tasks: Sequence[Callable[[], T]], done: Callable[[int], None] | None = None
     ) -> list[T]:
         """The tasks' results in order; ``done(count)`` as they finish; the first error raised
         once every task has stopped."""
-        if not self._threads:
-            results = []
-            for count, task in enumerate(tasks, start=1):
-                results.append(task())
-                if done:
-                    done(count)
-            return results
-        results: list = [None] * len(tasks)
-        errors: list[BaseException] = []
-        finished = threading.Semaphore(0)
-        lock = threading.Lock()
-        count = 0
-
-        def reporter(index: int) -> Callable[[object, BaseException | None], None]:
-            def report(value: object, error: BaseException | None) -> None:
-                nonlocal count
-                with lock:
-                    results[index] = value
-                    if error is not None:
-                        errors.append(error)
-                    count += 1
-                    if done and error is None:
-                        done(count)
-                finished.release()
-
-            return report
-
-        for index, task in enumerate(tasks):
-            self._tasks.put((task, reporter(index)))
-        for _ in tasks:
-            finished.acquire()
-        if errors:
-            raise errors[0]
-        return results
+        futures = [self.submit(task) for task in tasks]
+        for count, _ in enumerate(as_completed(futures), start=1):
+            if done:
+                done(count)
+        return [future.result() for future in futures]
 
     def __enter__(self) -> _Workers:
         return self
@@ -481,6 +455,14 @@ class _Workers:
             thread.join()
 
 
+def _run(task: Callable[[], T], future: Future[T]) -> None:
+    if future.set_running_or_notify_cancel():
+        try:
+            future.set_result(task())
+        except BaseException as error:
+            future.set_exception(error)
+
+
 def _full_pass(
     result: PassResult,
     *,
@@ -490,10 +472,12 @@ def _full_pass(
 ) -> None:
     """The steps of a full pass, each committed on its own when not inside a transaction: posts
     expire and stale proposals are withdrawn first, so the candidates (read by several
-    connections) see that; then each worker inserts the proposals of its share of the needs."""
+    connections) see that; then the workers insert the proposals of each group of categories
+    while the next group is being assigned."""
     now = timezone.now()
     today = timezone.localdate()
-    with _Workers(workers) as pool:
+    probe = partial(_chunk_candidates, today=today, full_offers=[])
+    with _Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
         with transaction.atomic():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
@@ -507,23 +491,20 @@ def _full_pass(
         found = candidate_sql.Candidates.concatenate(
             pool.map(probes, done=partial(progress, total=len(chunks)) if progress else None)
         )
-        chosen = _propose(result, found, now=now, offers_used=used, pool=pool)
-        if dry_run or not len(chosen):
-            return
-        # Parts by ranges of needs, so no two workers ever insert the same pair or into the
-        # same pages of the (need, status) index, and a need's proposals commit together.
-        inserts = [
-            partial(_insert_atomic, chosen.take(np.flatnonzero(in_range)), result.run_id)
-            for needs in np.array_split(np.unique(chosen.need_id), workers)
-            if len(needs)
-            and (in_range := (chosen.need_id >= needs[0]) & (chosen.need_id <= needs[-1])).any()
-        ]
-        result.proposed = sum(pool.map(inserts))
+        inserted = _propose(
+            result,
+            found,
+            now=now,
+            offers_used=used,
+            pool=pool,
+            save=None if dry_run else partial(_insert_atomic, run_id=result.run_id),
+        )
+        result.proposed = sum(future.result() for future in inserted)
 
 
-def _insert_atomic(chosen: ScoredPairs, run_id: int | None) -> int:
+def _insert_atomic(chosen: ScoredPairs, *, run_id: int | None) -> int:
     with transaction.atomic():
-        return _insert(chosen, run_id)
+        return _insert(chosen, run_id=run_id)
 
 
 def _chunk_candidates(
@@ -547,13 +528,19 @@ def _propose(
     now: dt.datetime,
     offers_used: Mapping[int, int] | None = None,
     pool: _Workers | None = None,
-) -> ScoredPairs:
-    """Score the candidates and choose within the slots; returns the chosen pairs.
-    ``offers_used``: the slots of offers in use, if known (else read for these offers);
-    ``pool``: workers to read the posts on, side by side."""
+    save: Callable[[ScoredPairs], int] | None = None,
+) -> list[Future[int]]:
+    """Score the candidates, choose within the slots (``result.chosen``) and hand the chosen
+    pairs to ``save`` on the workers; returns the saves under way.
+
+    ``offers_used``: the slots of offers in use, if known (else read for these offers). Offers
+    and needs of different root categories never meet, so the assignment is solved per group of
+    roots, largest first, and each group is saved while the next is being solved: the workers
+    write while this thread computes, and a pass that dies leaves whole groups."""
+    pool = pool or _Workers(1)
     result.candidates = len(found)
     if not len(found):
-        return result.chosen
+        return []
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
     reads: list[Callable[[], object]] = [
@@ -563,13 +550,42 @@ def _propose(
     ]
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))
-    needs, offers, need_slots, *used = (pool or _Workers(1)).map(reads)
-    result.chosen, result.algorithm = _assign(
-        _score(found, needs, offers),
-        need_slots,
-        _offer_slots(offers, offers_used if offers_used is not None else used[0]),
-    )
-    return result.chosen
+    needs, offers, need_slots, *used = pool.map(reads)
+    pairs = _score(found, needs, offers)
+    offer_slots = _offer_slots(offers, offers_used if offers_used is not None else used[0])
+    optimal = len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS
+    result.algorithm = "optimal" if optimal else "greedy"
+    assign = assign_optimal if optimal else assign_greedy
+    chosen, saves = [], []
+    for group in _root_groups(
+        needs["category_root_id"][needs.rows(found.need_id)], workers=pool.count
+    ):
+        part = assign(pairs.take(group), need_slots=need_slots, offer_slots=offer_slots)
+        chosen.append(part)
+        if save and len(part):
+            saves.append(pool.submit(partial(save, part)))
+    result.chosen = ScoredPairs.concatenate(chosen).best_first()
+    return saves
+
+
+def _root_groups(roots: np.ndarray, *, workers: int) -> list[np.ndarray]:
+    """Positions of the pairs by root category, largest first, small roots merged so that no
+    group is much smaller than a share of the work (fewer, larger inserts)."""
+    order = np.argsort(roots, kind="stable")
+    _, starts, sizes = np.unique(roots[order], return_index=True, return_counts=True)
+    least = len(roots) // (4 * workers)
+    groups: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
+    for start, size in sorted(
+        zip(starts.tolist(), sizes.tolist(), strict=True), key=lambda s: -s[1]
+    ):
+        pending.append(order[start : start + size])
+        if sum(len(part) for part in pending) >= least:
+            groups.append(np.concatenate(pending))
+            pending = []
+    if pending:
+        groups.append(np.concatenate(pending))
+    return groups
 
 
 def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None) -> PassResult:
@@ -620,7 +636,8 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
         )
-    result.proposed = _insert(_propose(result, found, now=now), result.run_id)
+    saves = _propose(result, found, now=now, save=partial(_insert, run_id=result.run_id))
+    result.proposed = sum(future.result() for future in saves)
 
 
 def proposal_counts() -> dict[str, int]:

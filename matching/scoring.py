@@ -143,6 +143,25 @@ class ScoredPairs:
     def __iter__(self) -> Iterator[ScoredPair]:
         return (self.pair(position) for position in range(len(self)))
 
+    def best_first(self) -> ScoredPairs:
+        """Best score first; ties by need, then offer, so the order is always the same."""
+        return self.take(np.lexsort((self.offer_id, self.need_id, -self.score)))
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[ScoredPairs]) -> ScoredPairs:
+        if not parts:
+            return cls.of([])
+        return cls(
+            need_id=np.concatenate([part.need_id for part in parts]),
+            offer_id=np.concatenate([part.offer_id for part in parts]),
+            score=np.concatenate([part.score for part in parts]),
+            distance_km=np.concatenate([part.distance_km for part in parts]),
+            factors={
+                name: np.concatenate([part.factors[name] for part in parts])
+                for name in parts[0].factors
+            },
+        )
+
     @classmethod
     def of(cls, pairs: Sequence[ScoredPair]) -> ScoredPairs:
         names = {name for pair in pairs for name in pair.factors}

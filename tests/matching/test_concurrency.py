@@ -17,7 +17,7 @@ from django.utils import timezone
 from matching import engine
 from matching.models import Match, MatchRun
 from matching.schedules import FULL_PASS_SCHEDULE, schedules_ensure
-from tests.factories import NeedFactory, OfferFactory
+from tests.factories import NeedFactory, OfferFactory, category
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,33 +57,35 @@ def test_two_concurrent_full_passes_do_not_duplicate():
 
 
 @pytest.mark.usefixtures("seeded_categories")
-def test_a_pass_whose_worker_dies_keeps_whole_parts_and_the_next_pass_finishes(
+def test_a_pass_whose_worker_dies_keeps_whole_groups_and_the_next_pass_finishes(
     monkeypatch, settings
 ):
-    # Two workers insert the proposals of two ranges of needs, each in its own transaction.
+    # Categories under different roots never meet, so the pass assigns and inserts them as
+    # separate groups, each in its own transaction on one of two workers.
     settings.POMOC_MATCHING_WORKERS = 2
-    for _ in range(4):
-        OfferFactory(capacity=5)  # 20 open slots for 6 needs x 3 proposals
-    needs = [NeedFactory() for _ in range(6)]
+    groups = []
+    for slug in ("clothes", "transport"):
+        for _ in range(3):
+            OfferFactory(category=category(slug), capacity=5)  # 15 slots for 3 needs x 3
+        groups.append({NeedFactory(category=category(slug)).pk for _ in range(3)})
     real_insert = engine._insert
     calls: list[int] = []
     lock = threading.Lock()
 
-    def second_worker_dies(chosen, run_id):
+    def second_insert_dies(chosen, *, run_id):
         with lock:
             calls.append(len(chosen))
             dies = len(calls) == 2
         if dies:
             raise RuntimeError("worker killed")
-        return real_insert(chosen, run_id)
+        return real_insert(chosen, run_id=run_id)
 
-    monkeypatch.setattr(engine, "_insert", second_worker_dies)
+    monkeypatch.setattr(engine, "_insert", second_insert_dies)
     with pytest.raises(RuntimeError):
         engine.full_pass()
 
-    # One range of three needs committed whole, the other not at all.
-    kept = set(Match.objects.values_list("need_id", flat=True))
-    assert kept in ({n.pk for n in needs[:3]}, {n.pk for n in needs[3:]})
+    # One group committed whole, the other not at all.
+    assert set(Match.objects.values_list("need_id", flat=True)) in groups
     assert Match.objects.count() == 9
     assert "worker killed" in MatchRun.objects.get().errors
 
