@@ -5,8 +5,8 @@ open, generate candidates in PostGIS (``candidates.py``), score them (``scoring.
 within the slots (``assignment.py``) and insert the chosen pairs with ``ON CONFLICT DO NOTHING``.
 
 Safety: a full pass holds a PostgreSQL advisory lock, so only one runs at a time. It commits in
-steps (expiry and withdrawals; then each worker's share of the proposals, whole), so a pass that
-dies half-way leaves only complete, valid proposals, and the next pass does the rest. The unique
+steps (expiry and withdrawals; then the proposals of each group of root categories, whole), so a
+pass that dies half-way leaves only complete, valid proposals, and the next pass does the rest. The unique
 (offer, need) constraint and ``ON CONFLICT DO NOTHING`` make every pass idempotent, even an
 incremental one racing a full one.
 """
