@@ -6,9 +6,9 @@ within the slots (``assignment.py``) and insert the chosen pairs with ``ON CONFL
 
 Safety: a full pass holds a PostgreSQL advisory lock, so only one runs at a time. It commits in
 steps (expiry and withdrawals; then the proposals of each group of root categories, whole), so a
-pass that dies half-way leaves only complete, valid proposals, and the next pass does the rest. The unique
-(offer, need) constraint and ``ON CONFLICT DO NOTHING`` make every pass idempotent, even an
-incremental one racing a full one.
+pass that dies half-way leaves only complete, valid proposals, and the next pass does the rest.
+The unique (offer, need) constraint and ``ON CONFLICT DO NOTHING`` make every pass idempotent,
+even an incremental one racing a full one.
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ class _Posts:
         return self.columns[name]
 
 
-def _load_posts(table: str, ids: np.ndarray, now: dt.datetime) -> _Posts:
+def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
+    """The scoring data of these posts, or of every active one (``None``: a full pass, where
+    spelling out the ids would cost more than reading a few posts too many)."""
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
         extra = f", p.urgency, p.category_root_id, {age}"
@@ -110,8 +112,8 @@ def _load_posts(table: str, ids: np.ndarray, now: dt.datetime) -> _Posts:
         f"""SELECT p.id, p.radius_km, p.remote, p.language_bits, cardinality(p.languages)
                    {extra}
             FROM {table} p LEFT JOIN accounts_organisation org ON org.id = p.organisation_id
-            WHERE p.id = ANY(%(ids)s)""",
-        {"ids": ids.tolist(), "now": now},
+            WHERE {"p.status = 'active'" if ids is None else "p.id = ANY(%(ids)s)"}""",
+        {"ids": [] if ids is None else ids.tolist(), "now": now},
         ("id", "radius_km", "remote", "language_bits", "language_count", *names),
     )
     columns[names[-1]] = np.maximum(columns[names[-1]].astype(np.float64) / 86_400, 0.0)
@@ -197,17 +199,19 @@ def _offer_slots(offers: _Posts, used: Mapping[int, int]) -> dict[int, int]:
     return slots
 
 
-def _need_slots(need_ids: Iterable[int]) -> dict[int, int]:
+def _need_slots(need_ids: np.ndarray, *, everything: bool = False) -> dict[int, int]:
+    """Free proposal slots of these needs: PER_NEED less their open and approved matches.
+    ``everything``: count matches of all needs rather than spell out the ids (a full pass)."""
     per_need = settings.POMOC_MATCHING_PER_NEED
-    ids = list(need_ids)
     used = dict(
         _fetch(
-            "SELECT need_id, count(*) FROM matching_match WHERE need_id = ANY(%s) "
-            "AND status = ANY(%s) GROUP BY need_id",
-            [ids, [str(OPEN), *(str(s) for s in TAKEN)]],
+            "SELECT need_id, count(*) FROM matching_match WHERE status = ANY(%s) "
+            + ("" if everything else "AND need_id = ANY(%s) ")
+            + "GROUP BY need_id",
+            [[str(OPEN), *(str(s) for s in TAKEN)], *([] if everything else [need_ids.tolist()])],
         )
     )
-    return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in ids}
+    return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in need_ids.tolist()}
 
 
 def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
@@ -543,10 +547,12 @@ def _propose(
         return []
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
+    # A full pass reads every active post, a single post's pass only those it met.
+    everything = offers_used is not None  # given by the full pass only
     reads: list[Callable[[], object]] = [
-        partial(_load_posts, "needs_need", need_ids, now),
-        partial(_load_posts, "offers_offer", offer_ids, now),
-        partial(_need_slots, need_ids.tolist()),
+        partial(_load_posts, "needs_need", None if everything else need_ids, now),
+        partial(_load_posts, "offers_offer", None if everything else offer_ids, now),
+        partial(_need_slots, need_ids, everything=everything),
     ]
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))
