@@ -23,11 +23,13 @@ The rules, all in the WHERE clause:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from matching.models import TAKEN_STATUSES, MatchStatus
 from matching.scoring import FloatArray, IntArray
@@ -43,6 +45,9 @@ class Candidates:
 
     def __len__(self) -> int:
         return len(self.need_id)
+
+    def take(self, index: np.ndarray) -> Candidates:
+        return Candidates(self.need_id[index], self.offer_id[index], self.distance_km[index])
 
     def union(self, other: Candidates) -> Candidates:
         """Both sets, each pair once (a remote pair within reach comes from both probes)."""
@@ -179,13 +184,17 @@ def max_radius(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _no_jit(cursor) -> None:
-    """Thousands of tiny index probes: JIT compiling costs more than it saves, and a bitmap
-    scan of the language GIN index (the planner's guess for the unbounded remote probe) reads
-    every post speaking Ukrainian where the nearest-first walk stops after a few rows."""
-    scope = "LOCAL " if connection.in_atomic_block else ""  # worker threads close their session
-    cursor.execute(f"SET {scope}jit = off")
-    cursor.execute(f"SET {scope}enable_bitmapscan = off")
+@contextmanager
+def _probing() -> Iterator[CursorWrapper]:
+    """A cursor for the probes, in a transaction (or savepoint) of their own so that the
+    settings stay with them: thousands of tiny index probes, where JIT compiling costs more
+    than it saves, and a bitmap scan of the language GIN index (the planner's guess for the
+    unbounded remote probe) reads every post speaking Ukrainian where the nearest-first walk
+    stops after a few rows."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        yield cursor
 
 
 def _columns(cursor, sql: str, params: dict[str, object]) -> Candidates:
@@ -250,8 +259,7 @@ def offers_for_needs(
     }
     spatial = _OFFERS_FOR_NEEDS.format(index_conditions=_REACH_BOXES, reach=_REACH, **common)
     remote = _OFFERS_FOR_NEEDS.format(index_conditions="o.remote", reach="TRUE", **common)
-    with connection.cursor() as cursor:
-        _no_jit(cursor)
+    with _probing() as cursor:
         found = _columns(cursor, spatial, params)
         found = found.union(_columns(cursor, remote + " AND n.remote", params))
     return found
@@ -278,8 +286,7 @@ def needs_for_offer(
         "pair_rules": _PAIR_RULES,
         "need_has_room": _NEED_HAS_ROOM,
     }
-    with connection.cursor() as cursor:
-        _no_jit(cursor)
+    with _probing() as cursor:
         found = _columns(cursor, _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
         remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
         found = found.union(_columns(cursor, remote, params))

@@ -92,7 +92,14 @@ class _Posts:
     columns: dict[str, np.ndarray]
 
     def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Positions of these ids, all of which must have been loaded (see ``has``)."""
         return np.searchsorted(self.columns["id"], ids)
+
+    def has(self, ids: np.ndarray) -> np.ndarray:
+        """Which of these ids were loaded: a post closed since the probes was not."""
+        loaded = self.columns["id"]
+        position = np.minimum(np.searchsorted(loaded, ids), max(len(loaded) - 1, 0))
+        return (loaded[position] == ids) if len(loaded) else np.zeros(len(ids), dtype=bool)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
@@ -109,12 +116,11 @@ def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
         names = ("capacity", "verified_organisation", "age_days")
     columns = _fetch_columns(
-        f"""SELECT p.id, p.radius_km, p.remote, p.language_bits, cardinality(p.languages)
-                   {extra}
+        f"""SELECT p.id, p.radius_km, p.remote, p.language_bits {extra}
             FROM {table} p LEFT JOIN accounts_organisation org ON org.id = p.organisation_id
             WHERE {"p.status = 'active'" if ids is None else "p.id = ANY(%(ids)s)"}""",
         {"ids": [] if ids is None else ids.tolist(), "now": now},
-        ("id", "radius_km", "remote", "language_bits", "language_count", *names),
+        ("id", "radius_km", "remote", "language_bits", *names),
     )
     columns[names[-1]] = np.maximum(columns[names[-1]].astype(np.float64) / 86_400, 0.0)
     return _Posts(columns)
@@ -125,25 +131,34 @@ def _languages_of(table: str, ids: np.ndarray) -> dict[int, frozenset[str]]:
     return {post_id: frozenset(languages) for post_id, languages in rows}
 
 
-def _shared_languages(
+def _language_counts(
     found: candidate_sql.Candidates, need_bits: np.ndarray, offer_bits: np.ndarray
-) -> np.ndarray:
-    """How many languages each pair shares: counted on the bitmasks, and from the arrays only
-    for the rare pairs where both speak a language outside the mask."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair, how many languages the two share and how many the need speaks: counted
+    on the bitmasks, and from the arrays only where a language outside the mask is involved."""
     both = need_bits & offer_bits
     shared = np.bitwise_count(both & _LISTED_LANGUAGES).astype(np.float64)
-    rare = np.flatnonzero(both < 0)
-    if len(rare):
-        needs = _languages_of("needs_need", np.unique(found.need_id[rare]))
-        offers = _languages_of("offers_offer", np.unique(found.offer_id[rare]))
-        for position in rare.tolist():
-            spoken = needs[int(found.need_id[position])] & offers[int(found.offer_id[position])]
-            shared[position] = len(spoken)
-    return shared
+    spoken = np.bitwise_count(need_bits & _LISTED_LANGUAGES).astype(np.float64)
+    rare_need = np.flatnonzero(need_bits < 0)
+    if len(rare_need):
+        needs = _languages_of("needs_need", np.unique(found.need_id[rare_need]))
+        rare_pair = np.flatnonzero(both < 0)
+        offers = _languages_of("offers_offer", np.unique(found.offer_id[rare_pair]))
+        for position in rare_need.tolist():
+            spoken[position] = len(needs[int(found.need_id[position])])
+        for position in rare_pair.tolist():
+            common = needs[int(found.need_id[position])] & offers[int(found.offer_id[position])]
+            shared[position] = len(common)
+    return shared, spoken
 
 
 def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> ScoredPairs:
     need, offer = needs.rows(found.need_id), offers.rows(found.offer_id)
+    shared, spoken = _language_counts(
+        found,
+        needs["language_bits"][need].astype(np.int64),
+        offers["language_bits"][offer].astype(np.int64),
+    )
     inputs = PairInputs(
         need_id=found.need_id,
         offer_id=found.offer_id,
@@ -152,12 +167,8 @@ def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> Sc
         need_radius_km=needs["radius_km"][need].astype(np.float64),
         offer_remote=offers["remote"][offer].astype(bool),
         need_remote=needs["remote"][need].astype(bool),
-        shared_languages=_shared_languages(
-            found,
-            needs["language_bits"][need].astype(np.int64),
-            offers["language_bits"][offer].astype(np.int64),
-        ),
-        need_languages=needs["language_count"][need].astype(np.float64),
+        shared_languages=shared,
+        need_languages=spoken,
         urgency=needs["urgency"][need].astype(np.float64),
         waiting_days=needs["waiting_days"][need],
         offer_age_days=offers["age_days"][offer],
@@ -257,16 +268,22 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
             for row in zip(*(values.tolist() for values in columns.values()), strict=True):
                 copy.write_row(row)
         cursor.execute(
-            f"""WITH revived AS (
+            # Rows locked in one order (as the INSERT below takes them), so a pass racing
+            # another over the same pairs waits instead of deadlocking.
+            f"""WITH locked AS (
+                    SELECT m.id, c.* FROM matching_match m
+                    JOIN matching_chosen c ON m.offer_id = c.offer_id AND m.need_id = c.need_id
+                    WHERE m.status = %(withdrawn)s
+                    ORDER BY m.need_id, m.offer_id FOR UPDATE OF m),
+                revived AS (
                     UPDATE matching_match m
                     SET status = %(open)s, score = c.score, explanation = {explained},
                         proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
                         offer_response = %(pending)s, need_response = %(pending)s,
                         decided_by_id = NULL, decided_at = NULL, reason = '',
                         reminded_at = NULL, connected_at = NULL, closed_at = NULL, outcome = ''
-                    FROM matching_chosen c
-                    WHERE m.offer_id = c.offer_id AND m.need_id = c.need_id
-                      AND m.status = %(withdrawn)s
+                    FROM locked c
+                    WHERE m.id = c.id AND m.status = %(withdrawn)s
                     RETURNING m.id)
                 INSERT INTO matching_matchtransition
                     (match_id, actor_id, from_status, to_status, reason, created_at)
@@ -391,14 +408,20 @@ def full_pass(
 def _full_pass_lock() -> Iterator[bool]:
     """The advisory lock that lets one full pass run at a time. Held by the session, not the
     transaction, because a pass commits in steps; a pass whose process dies loses its session
-    and with it the lock."""
+    and with it the lock. Inside the caller's transaction (a test, an outer atomic block) the
+    pass commits nothing itself, so the lock is the transaction's and ends with it, even if the
+    pass fails."""
+    in_transaction = connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_PASS_LOCK])
+        if in_transaction:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FULL_PASS_LOCK])
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_PASS_LOCK])
         locked = cursor.fetchone()[0]
     try:
         yield locked
     finally:
-        if locked:
+        if locked and not in_transaction:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_PASS_LOCK])
 
@@ -423,7 +446,10 @@ class _Workers:
     def _work(self) -> None:
         try:
             if self._warm_up:
-                self._warm_up()
+                try:
+                    self._warm_up()
+                except Exception:
+                    logger.exception("matching: a worker's warm-up failed")
             while (item := self._tasks.get()) is not None:
                 task, future = item
                 _run(task, future)
@@ -557,6 +583,8 @@ def _propose(
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))
     needs, offers, need_slots, *used = pool.map(reads)
+    # A post paused or closed since the probes is not among the active posts read: drop its pairs.
+    found = found.take(np.flatnonzero(needs.has(found.need_id) & offers.has(found.offer_id)))
     pairs = _score(found, needs, offers)
     offer_slots = _offer_slots(offers, offers_used if offers_used is not None else used[0])
     optimal = len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS

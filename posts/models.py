@@ -65,7 +65,7 @@ class Category(models.Model):
         return getattr(self, f"name_{language}", None) or self.name_en
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.parent_id:
+        if self.parent_id and (self.parent.parent_id or (self.pk and self.children.exists())):
             raise ValidationError({"parent": _("Categories have two levels only.")})
 
     @property

@@ -35,24 +35,26 @@ LANGUAGE_NUMBERS = (
 OTHER_LANGUAGE = 63
 assert len(LANGUAGE_NUMBERS) == len(set(LANGUAGE_NUMBERS)) < OTHER_LANGUAGE
 
+# Each function keeps the search_path it was created with: generated columns are computed again
+# when a dump is restored, which runs with an empty search_path.
 FUNCTIONS = f"""
 CREATE EXTENSION IF NOT EXISTS intarray;
 
 CREATE FUNCTION matching_language_number(code varchar) RETURNS int
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
     SELECT coalesce(array_position(
         ARRAY[{", ".join(f"'{code}'" for code in LANGUAGE_NUMBERS)}]::varchar[], code
     ) - 1, {OTHER_LANGUAGE})
 $$;
 
 CREATE FUNCTION matching_language_bits(codes varchar[]) RETURNS bigint
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
     SELECT coalesce(bit_or(1::bigint << matching_language_number(code)), 0)
     FROM unnest(codes) AS code
 $$;
 
 CREATE FUNCTION matching_keys(categories bigint[], codes varchar[]) RETURNS int[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
     SELECT coalesce(array_agg(DISTINCT (category * 64 + matching_language_number(code))::int
                               ORDER BY (category * 64 + matching_language_number(code))::int),
                     '{{}}')
@@ -60,7 +62,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     WHERE category IS NOT NULL
 $$;
 
-CREATE FUNCTION matching_offer_category() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION matching_offer_category() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     SELECT coalesce(parent_id, id) INTO NEW.category_root_id
     FROM posts_category WHERE id = NEW.category_id;
@@ -68,7 +70,7 @@ BEGIN
 END $$;
 
 -- A need also accepts its parent's general offers: its keys cover both categories.
-CREATE FUNCTION matching_need_category() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION matching_need_category() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     SELECT coalesce(parent_id, id), matching_keys(ARRAY[id, parent_id], NEW.languages)
     INTO NEW.category_root_id, NEW.match_keys
@@ -78,7 +80,7 @@ END $$;
 
 -- A category moved under another parent (admin) takes its posts along: touching category_id
 -- fires the triggers above.
-CREATE FUNCTION matching_category_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION matching_category_moved() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     UPDATE offers_offer SET category_id = category_id WHERE category_id = NEW.id;
     UPDATE needs_need SET category_id = category_id WHERE category_id = NEW.id;

@@ -76,9 +76,10 @@ def test_a_pass_whose_worker_dies_keeps_whole_groups_and_the_next_pass_finishes(
         with lock:
             calls.append(len(chosen))
             dies = len(calls) == 2
+        inserted = real_insert(chosen, run_id=run_id)  # rows written, not yet committed
         if dies:
             raise RuntimeError("worker killed")
-        return real_insert(chosen, run_id=run_id)
+        return inserted
 
     monkeypatch.setattr(engine, "_insert", second_insert_dies)
     with pytest.raises(RuntimeError):

@@ -329,6 +329,23 @@ def test_a_pass_that_dies_half_way_leaves_nothing_and_the_next_one_does_the_work
     assert engine.full_pass().proposed == 1
 
 
+def test_a_need_paused_while_the_pass_runs_gets_no_proposal_and_the_others_do(monkeypatch):
+    OfferFactory(capacity=5)
+    paused, waiting = NeedFactory(), NeedFactory()
+    real_probe = engine._chunk_candidates
+
+    def probe_then_pause(*args, **kwargs):
+        found = real_probe(*args, **kwargs)
+        Need.objects.filter(pk=paused.pk).update(status=PostStatus.PAUSED)
+        return found
+
+    monkeypatch.setattr(engine, "_chunk_candidates", probe_then_pause)
+    result = engine.full_pass()
+
+    assert {need_id for _, need_id in proposed_pairs()} == {waiting.pk}
+    assert result.proposed == 1
+
+
 def test_dry_run_returns_proposals_without_saving_them():
     OfferFactory()
     NeedFactory()

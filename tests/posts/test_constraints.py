@@ -88,3 +88,16 @@ def test_database_refuses_rows_that_bypass_the_services(volunteer, field, value,
     setattr(offer, field, value)
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         offer.save()
+
+
+@pytest.mark.django_db
+def test_categories_keep_two_levels_even_when_a_parent_is_moved():
+    # The matcher relies on it: a need meets its own category's and its parent's offers.
+    material_aid = factories.category("material-aid")
+    material_aid.parent = factories.category("transport")
+    with pytest.raises(ValidationError) as raised:
+        material_aid.full_clean()
+    assert "parent" in raised.value.message_dict
+    childless = factories.category("czech-courses")
+    childless.parent = factories.category("education")
+    childless.full_clean()
