@@ -219,7 +219,10 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
         errors["need"] = _("The need is not active.")
     if offer.owner_id == need.owner_id:
         errors["need"] = _("The offer and the need belong to the same person.")
-    if Match.objects.filter(offer=offer, need=need).exists():
+    earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
+    # A pair the engine withdrew (a post was paused or hidden) may be taken up again; any other
+    # earlier match, and above all a "no", stands.
+    if earlier is not None and earlier.status != MatchStatus.WITHDRAWN:
         errors["need"] = _("This offer and need were already matched.")
     if errors:
         raise ValidationError(errors)
@@ -227,7 +230,14 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
         (offer.location.y, offer.location.x), (need.location.y, need.location.x)
     ).km
     score, explained = _score(offer, need, distance_km)
-    match = Match.objects.create(offer=offer, need=need, score=score, explanation=explained)
+    if earlier is None:
+        match = Match.objects.create(offer=offer, need=need, score=score, explanation=explained)
+    else:
+        match = earlier
+        match.score, match.explanation, match.proposed_at = score, explained, timezone.now()
+        match.offer_response = match.need_response = Response.PENDING
+        match.decided_by, match.decided_at, match.reminded_at = None, None, None
+        _transition(match, actor=actor, to=MatchStatus.PROPOSED, reason=_("Matched by hand again."))
     return match_approve(match, actor=actor, reason=reason or _("Matched by hand."))
 
 

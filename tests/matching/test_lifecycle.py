@@ -248,6 +248,32 @@ def test_manual_match_is_scored_and_approved(platform_coordinator):
         lifecycle.match_create_manual(offer=offer, need=need, actor=platform_coordinator)
 
 
+@pytest.mark.parametrize(
+    ("earlier", "allowed"),
+    [(MatchStatus.WITHDRAWN, True), (MatchStatus.REJECTED, False), (MatchStatus.DECLINED, False)],
+)
+def test_a_withdrawn_pair_can_be_matched_by_hand_again_but_not_a_refused_one(
+    platform_coordinator, earlier, allowed
+):
+    old = MatchFactory(status=earlier, offer_response=Response.DECLINED)
+    if not allowed:
+        with pytest.raises(ValidationError):
+            lifecycle.match_create_manual(
+                offer=old.offer, need=old.need, actor=platform_coordinator
+            )
+        return
+    match = lifecycle.match_create_manual(
+        offer=old.offer, need=old.need, actor=platform_coordinator
+    )
+    assert (match.pk, match.status) == (old.pk, MatchStatus.APPROVED)
+    assert match.offer_response == Response.PENDING
+    steps = MatchTransition.objects.filter(match=match).order_by("pk")
+    assert [(t.from_status, t.to_status) for t in steps] == [
+        (MatchStatus.WITHDRAWN, MatchStatus.PROPOSED),
+        (MatchStatus.PROPOSED, MatchStatus.APPROVED),
+    ]
+
+
 def test_manual_match_refuses_the_same_person_and_a_volunteer(platform_coordinator, volunteer):
     owner = UserFactory()
     offer, need = OfferFactory(owner=owner), NeedFactory(owner=owner)
