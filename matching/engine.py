@@ -16,16 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import queue
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -36,6 +33,7 @@ from matching import candidates as candidate_sql
 from matching.assignment import assign_greedy, assign_optimal
 from matching.models import TAKEN_STATUSES, MatchRun, MatchStatus, Response, RunKind
 from matching.scoring import PairInputs, ScoredPairs, explanation_columns, score_pairs
+from matching.workers import Workers
 from needs.models import Need
 from offers.models import Offer
 from posts.models import Category
@@ -48,7 +46,6 @@ FULL_PASS_LOCK = 4_711_001
 # The full pass walks the needs in id chunks of this size (progress bar, bounded memory).
 CHUNK_SIZE = 2_500
 
-T = TypeVar("T")
 OPEN = MatchStatus.PROPOSED
 TAKEN = TAKEN_STATUSES
 
@@ -426,73 +423,6 @@ def _full_pass_lock() -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_PASS_LOCK])
 
 
-class _Workers:
-    """Threads for the parts of a pass that run on several connections at once. Each thread
-    keeps its own database connection for the whole pass (a new backend costs its start and
-    cold catalog caches; ``warm_up`` runs first, while the calling thread does its own first
-    steps) and closes it at the end. With one worker, tasks run at once on the calling thread
-    and its connection (and transaction)."""
-
-    def __init__(self, count: int, warm_up: Callable[[], object] | None = None) -> None:
-        self.count = max(count, 1)
-        self._tasks: queue.Queue = queue.Queue()
-        self._warm_up = warm_up
-        self._threads = [
-            threading.Thread(target=self._work) for _ in range(count if count > 1 else 0)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _work(self) -> None:
-        try:
-            if self._warm_up:
-                try:
-                    self._warm_up()
-                except Exception:
-                    logger.exception("matching: a worker's warm-up failed")
-            while (item := self._tasks.get()) is not None:
-                task, future = item
-                _run(task, future)
-        finally:
-            connection.close()
-
-    def submit(self, task: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-        if self._threads:
-            self._tasks.put((task, future))
-        else:
-            _run(task, future)
-        return future
-
-    def map(
-        self, tasks: Sequence[Callable[[], T]], done: Callable[[int], None] | None = None
-    ) -> list[T]:
-        """The tasks' results in order; ``done(count)`` as they finish; the first error raised
-        once every task has stopped."""
-        futures = [self.submit(task) for task in tasks]
-        for count, _ in enumerate(as_completed(futures), start=1):
-            if done:
-                done(count)
-        return [future.result() for future in futures]
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for _ in self._threads:
-            self._tasks.put(None)
-        for thread in self._threads:
-            thread.join()
-
-
-def _run(task: Callable[[], T], future: Future[T]) -> None:
-    if future.set_running_or_notify_cancel():
-        try:
-            future.set_result(task())
-        except BaseException as error:
-            future.set_exception(error)
-
-
 def _full_pass(
     result: PassResult,
     *,
@@ -507,7 +437,7 @@ def _full_pass(
     now = timezone.now()
     today = timezone.localdate()
     probe = partial(_chunk_candidates, today=today, full_offers=[])
-    with _Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
+    with Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
         with transaction.atomic():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
@@ -557,7 +487,7 @@ def _propose(
     *,
     now: dt.datetime,
     offers_used: Mapping[int, int] | None = None,
-    pool: _Workers | None = None,
+    pool: Workers | None = None,
     save: Callable[[ScoredPairs], int] | None = None,
 ) -> list[Future[int]]:
     """Score the candidates, choose within the slots (``result.chosen``) and hand the chosen
@@ -567,7 +497,7 @@ def _propose(
     and needs of different root categories never meet, so the assignment is solved per group of
     roots, largest first, and each group is saved while the next is being solved: the workers
     write while this thread computes, and a pass that dies leaves whole groups."""
-    pool = pool or _Workers(1)
+    pool = pool or Workers(1)
     result.candidates = len(found)
     if not len(found):
         return []
