@@ -43,7 +43,7 @@ class Workers:
             if self._warm_up:
                 try:
                     self._warm_up()
-                except Exception:
+                except Exception:  # only a head start: the tasks report their own errors
                     logger.exception("matching: a worker's warm-up failed")
             while (item := self._tasks.get()) is not None:
                 task, future = item
@@ -84,5 +84,5 @@ def _run(task: Callable[[], T], future: Future[T]) -> None:
     if future.set_running_or_notify_cancel():
         try:
             future.set_result(task())
-        except BaseException as error:
+        except BaseException as error:  # raised again by Future.result()
             future.set_exception(error)
