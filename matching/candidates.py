@@ -31,7 +31,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from matching.models import TAKEN_STATUSES, MatchStatus
+from matching.models import HOLDING_STATUSES, MatchStatus
 from matching.scoring import FloatArray, IntArray
 
 
@@ -83,7 +83,7 @@ def _valid(alias: str) -> str:
 
 
 # Proposals and the statuses that hold a unit of capacity, as an SQL list literal.
-_HOLDING = ", ".join(f"'{status}'" for status in (MatchStatus.PROPOSED, *TAKEN_STATUSES))
+_HOLDING = ", ".join(f"'{status}'" for status in HOLDING_STATUSES)
 
 # Sharing a language: the bitmasks of migration 0007 decide, unless both speak a language
 # outside the mask (the sign bit), when the arrays are compared.
@@ -98,7 +98,8 @@ _PAIR_RULES = f"""
     AND (o.organisation_id IS NULL OR n.organisation_id IS NULL
          OR o.organisation_id <> n.organisation_id)
     AND NOT EXISTS (SELECT 1 FROM matching_match m
-                    WHERE m.offer_id = o.id AND m.need_id = n.id AND m.status <> 'withdrawn')
+                    WHERE m.offer_id = o.id AND m.need_id = n.id
+                      AND m.status <> '{MatchStatus.WITHDRAWN}')
 """
 
 # Offers that still have room: fewer than per_offer open proposals and fewer open plus approved
@@ -174,7 +175,7 @@ WHERE o.id = %(offer_id)s AND {offer_valid}
 _REACH = "o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
 _REACH_NEED_SIDE = (
     "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000) "
-    "AND n.location_3035 <-> o.location_3035 <= (n.radius_km + o.radius_km) * 1000"
+    f"AND {_REACH}"
 )
 
 

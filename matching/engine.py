@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from matching import candidates as candidate_sql
 from matching.assignment import assign_greedy, assign_optimal
-from matching.models import TAKEN_STATUSES, MatchRun, MatchStatus, Response, RunKind
+from matching.models import (
+    FRESH_PROPOSAL,
+    HOLDING_STATUSES,
+    TAKEN_STATUSES,
+    Match,
+    MatchRun,
+    MatchStatus,
+    RunKind,
+)
 from matching.scoring import PairInputs, ScoredPairs, explanation_columns, score_pairs
 from matching.workers import Workers
 from needs.models import Need
@@ -47,7 +55,8 @@ FULL_PASS_LOCK = 4_711_001
 CHUNK_SIZE = 2_500
 
 OPEN = MatchStatus.PROPOSED
-TAKEN = TAKEN_STATUSES
+TAKEN = [str(status) for status in TAKEN_STATUSES]
+HOLDING = [str(status) for status in HOLDING_STATUSES]
 
 
 @dataclass
@@ -107,14 +116,15 @@ def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
     spelling out the ids would cost more than reading a few posts too many)."""
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
-        extra = f", p.urgency, p.category_root_id, {age}"
+        extra, join = f", p.urgency, p.category_root_id, {age}", ""
         names = ("urgency", "category_root_id", "waiting_days")
     else:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
+        join = "LEFT JOIN accounts_organisation org ON org.id = p.organisation_id"
         names = ("capacity", "verified_organisation", "age_days")
     columns = _fetch_columns(
         f"""SELECT p.id, p.radius_km, p.remote, p.language_bits {extra}
-            FROM {table} p LEFT JOIN accounts_organisation org ON org.id = p.organisation_id
+            FROM {table} p {join}
             WHERE {"p.status = 'active'" if ids is None else "p.id = ANY(%(ids)s)"}""",
         {"ids": [] if ids is None else ids.tolist(), "now": now},
         ("id", "radius_km", "remote", "language_bits", *names),
@@ -189,8 +199,8 @@ def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> dict[int, int]:
         {
             "ids": list(offer_ids or []),
             "open": OPEN,
-            "taken": [str(s) for s in TAKEN],
-            "holding": [str(OPEN), *(str(s) for s in TAKEN)],
+            "taken": TAKEN,
+            "holding": HOLDING,
         },
     )
     return {
@@ -216,7 +226,7 @@ def _need_slots(need_ids: np.ndarray, *, everything: bool = False) -> dict[int, 
             "SELECT need_id, count(*) FROM matching_match WHERE status = ANY(%s) "
             + ("" if everything else "AND need_id = ANY(%s) ")
             + "GROUP BY need_id",
-            [[str(OPEN), *(str(s) for s in TAKEN)], *([] if everything else [need_ids.tolist()])],
+            [HOLDING, *([] if everything else [need_ids.tolist()])],
         )
     )
     return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in need_ids.tolist()}
@@ -248,10 +258,13 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
         "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
         "open": OPEN,
         "withdrawn": MatchStatus.WITHDRAWN,
-        "pending": Response.PENDING,
         "run": run_id,
         "reason": "Both posts are open again: proposed again.",
+        **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
     }
+    fresh = ", ".join(
+        f"{Match._meta.get_field(name).column} = %(fresh_{name})s" for name in FRESH_PROPOSAL
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE matching_chosen ("
@@ -276,9 +289,7 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
                     UPDATE matching_match m
                     SET status = %(open)s, score = c.score, explanation = {explained},
                         proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
-                        offer_response = %(pending)s, need_response = %(pending)s,
-                        decided_by_id = NULL, decided_at = NULL, reason = '',
-                        reminded_at = NULL, connected_at = NULL, closed_at = NULL, outcome = ''
+                        {fresh}
                     FROM locked c
                     WHERE m.id = c.id AND m.status = %(withdrawn)s
                     RETURNING m.id)
@@ -456,6 +467,7 @@ def _full_pass(
             found,
             now=now,
             offers_used=used,
+            every_post=True,
             pool=pool,
             save=None if dry_run else partial(_insert_atomic, run_id=result.run_id),
         )
@@ -487,13 +499,15 @@ def _propose(
     *,
     now: dt.datetime,
     offers_used: Mapping[int, int] | None = None,
+    every_post: bool = False,
     pool: Workers | None = None,
     save: Callable[[ScoredPairs], int] | None = None,
 ) -> list[Future[int]]:
     """Score the candidates, choose within the slots (``result.chosen``) and hand the chosen
     pairs to ``save`` on the workers; returns the saves under way.
 
-    ``offers_used``: the slots of offers in use, if known (else read for these offers). Offers
+    ``offers_used``: the slots of offers in use, if known (else read for these offers);
+    ``every_post``: read every active post at once (a full pass) rather than list the ids. Offers
     and needs of different root categories never meet, so the assignment is solved per group of
     roots, largest first, and each group is saved while the next is being solved: the workers
     write while this thread computes, and a pass that dies leaves whole groups."""
@@ -503,12 +517,10 @@ def _propose(
         return []
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
-    # A full pass reads every active post, a single post's pass only those it met.
-    everything = offers_used is not None  # given by the full pass only
     reads: list[Callable[[], object]] = [
-        partial(_load_posts, "needs_need", None if everything else need_ids, now),
-        partial(_load_posts, "offers_offer", None if everything else offer_ids, now),
-        partial(_need_slots, need_ids, everything=everything),
+        partial(_load_posts, "needs_need", None if every_post else need_ids, now),
+        partial(_load_posts, "offers_offer", None if every_post else offer_ids, now),
+        partial(_need_slots, need_ids, everything=every_post),
     ]
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
 from accounts.models import User
-from matching.models import Match, MatchStatus, MatchTransition, Response
+from matching.models import FRESH_PROPOSAL, Match, MatchStatus, MatchTransition, Response
 from matching.scoring import NeedData, OfferData, explanation, score_pair
 from matching.selectors import match_in_scope, need_in_scope, user_post_sides
 from needs.models import Need
@@ -235,8 +235,8 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
     else:
         match = earlier
         match.score, match.explanation, match.proposed_at = score, explained, timezone.now()
-        match.offer_response = match.need_response = Response.PENDING
-        match.decided_by, match.decided_at, match.reminded_at = None, None, None
+        for name, value in FRESH_PROPOSAL.items():
+            setattr(match, name, value)
         _transition(match, actor=actor, to=MatchStatus.PROPOSED, reason=_("Matched by hand again."))
     return match_approve(match, actor=actor, reason=reason or _("Matched by hand."))
 

@@ -28,12 +28,29 @@ class MatchStatus(models.TextChoices):
 
 # Statuses that hold a unit of the offer's capacity (the engine counts them as taken).
 TAKEN_STATUSES = (MatchStatus.APPROVED, MatchStatus.CONNECTED, MatchStatus.COMPLETED)
+# Open proposals and the statuses above: what counts against a need's and an offer's slots.
+HOLDING_STATUSES = (MatchStatus.PROPOSED, *TAKEN_STATUSES)
 
 
 class Response(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+
+
+# What a withdrawn pair starts over with when it is proposed again (by the engine, in SQL) or
+# matched by hand again: no answers, no decision, no reminder, no outcome yet.
+FRESH_PROPOSAL = {
+    "offer_response": Response.PENDING,
+    "need_response": Response.PENDING,
+    "decided_by": None,
+    "decided_at": None,
+    "reason": "",
+    "reminded_at": None,
+    "connected_at": None,
+    "closed_at": None,
+    "outcome": "",
+}
 
 
 class RunKind(models.TextChoices):
