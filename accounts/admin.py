@@ -1,14 +1,32 @@
-from django.contrib import admin
+"""The admin cannot grant what the site guards: privilege fields (superuser, staff, roles,
+groups, permissions, an organisation's verification, coordinator scopes) are for superusers
+only, memberships are decided through ``accounts.services.membership_decide`` (scope checked,
+person told), and staff cannot change a superuser's account."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import CoordinatorScope, Membership, Organisation, User
+from accounts.services import membership_decide
+
+USER_PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "roles", "groups", "user_permissions")
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_admin")
+        return fields
 
 
 @admin.register(User)
@@ -36,6 +54,23 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.extend(USER_PRIVILEGE_FIELDS)
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Changing a superuser's email or password would take the account over.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -45,8 +80,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     actions = ["mark_verified"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("verified")
+        return fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("mark_verified", None)
+        return actions
+
     @admin.action(description=_("Mark selected organisations as verified"))
     def mark_verified(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
         queryset.update(verified=True)
 
 
@@ -56,3 +105,57 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["status", "organisation"]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["status"]
+    actions = ["approve", "reject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_admin")
+        return fields
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        decided = 0
+        for membership in queryset.select_related("user", "organisation"):
+            try:
+                membership_decide(membership=membership, approve=approve, actor=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{membership}: {error}", messages.ERROR)
+            else:
+                decided += 1
+        if decided:
+            self.message_user(
+                request, _("%(count)d memberships decided.") % {"count": decided}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Approve selected memberships"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject selected memberships"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+
+@admin.register(CoordinatorScope)
+class CoordinatorScopeAdmin(admin.ModelAdmin):
+    """A scope is a grant of power over people's data: superusers only."""
+
+    list_display = ("user", "platform", "organisation", "region", "category")
+    list_filter = ("platform",)
+    raw_id_fields = ("user", "organisation")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser

@@ -143,3 +143,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class CoordinatorScope(models.Model):
+    """What a coordinator looks after: an organisation's needs, a region, a category, or (with
+    ``platform``) everything. A row may combine region and category: both must then match."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_scopes",
+        verbose_name=_("coordinator"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("organisation"),
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    category = models.ForeignKey(
+        "posts.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("category"),
+    )
+    platform = models.BooleanField(_("platform coordinator"), default=False)
+
+    class Meta:
+        verbose_name = _("coordinator scope")
+        verbose_name_plural = _("coordinator scopes")
+
+    def __str__(self) -> str:
+        if self.platform:
+            return f"{self.user}: platform"
+        parts = [str(p) for p in (self.organisation, self.region, self.category) if p]
+        return f"{self.user}: {' / '.join(parts)}"

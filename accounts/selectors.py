@@ -20,10 +20,11 @@ def user_is_verified_staff(*, user: User) -> bool:
 
 
 def user_can_see_sensitive(*, user: User) -> bool:
-    """Sensitive categories are for coordinators and staff of verified organisations only."""
+    """Every sensitive post is for staff of verified organisations; coordinators see the
+    sensitive posts in their scope only (``posts.selectors.post_visible``)."""
     if not user.is_authenticated:
         return False
-    return user.is_coordinator or user_is_verified_staff(user=user)
+    return user_is_verified_staff(user=user)
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:

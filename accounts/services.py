@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, Role, User
+from accounts.scopes import coordinator_scope
 from notifications.services import notify
 
 
@@ -49,8 +50,10 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
 
 @transaction.atomic
 def membership_decide(*, membership: Membership, approve: bool, actor: User) -> Membership:
-    if not actor.is_coordinator:
-        raise PermissionDenied(_("Only coordinators decide on memberships."))
+    if not coordinator_scope(user=actor).covers_organisation(membership.organisation_id):
+        raise PermissionDenied(_("You do not coordinate this organisation."))
+    if membership.user_id == actor.pk:
+        raise PermissionDenied(_("Nobody decides on their own membership."))
     membership.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
     membership.save(update_fields=["status"])
     notify(

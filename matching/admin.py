@@ -1,32 +1,15 @@
+"""Matches in the admin are read-only: every change of status goes through the lifecycle
+services (matching/lifecycle.py), which check the actor's scope, log the transition and tell both
+sides. A status set here would show contacts that neither side agreed to share."""
+
 from __future__ import annotations
 
 from django.contrib import admin
 
-from matching.models import CoordinatorScope, Match, MatchRun, MatchTransition
+from matching.models import Match, MatchRun, MatchTransition
 
 
-@admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
-    list_display = ("need", "offer", "score", "status", "proposed_at")
-    list_filter = ("status",)
-    raw_id_fields = ("need", "offer", "run")
-    readonly_fields = ("explanation",)
-
-
-@admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
-    list_display = ("kind", "started_at", "duration_s", "candidates", "proposed", "skipped")
-    list_filter = ("kind", "skipped")
-
-
-@admin.register(MatchTransition)
-class MatchTransitionAdmin(admin.ModelAdmin):
-    """The audit log: read-only, even for superusers."""
-
-    list_display = ("match", "from_status", "to_status", "actor", "created_at")
-    list_filter = ("to_status",)
-    raw_id_fields = ("match", "actor")
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -37,8 +20,23 @@ class MatchTransitionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(CoordinatorScope)
-class CoordinatorScopeAdmin(admin.ModelAdmin):
-    list_display = ("user", "platform", "organisation", "region", "category")
-    list_filter = ("platform",)
-    raw_id_fields = ("user", "organisation")
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    list_display = ("need", "offer", "score", "status", "proposed_at")
+    list_filter = ("status",)
+    raw_id_fields = ("need", "offer", "run")
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ("kind", "started_at", "duration_s", "candidates", "proposed", "skipped")
+    list_filter = ("kind", "skipped")
+
+
+@admin.register(MatchTransition)
+class MatchTransitionAdmin(ReadOnlyAdmin):
+    """The audit log: read-only, even for superusers."""
+
+    list_display = ("match", "from_status", "to_status", "actor", "created_at")
+    list_filter = ("to_status",)
+    raw_id_fields = ("match", "actor")

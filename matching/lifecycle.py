@@ -210,7 +210,7 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
 def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = "") -> Match:
     """A coordinator pairs any active offer with a need they look after; it is approved at
     once (the coordinator checked it) and scored so the breakdown is shown like any other."""
-    if not need_in_scope(user=actor, need_id=need.pk):
+    if not need_in_scope(user=actor, need=need):
         raise PermissionDenied(_("You do not coordinate this need."))
     errors = {}
     if offer.status != PostStatus.ACTIVE or offer.hidden_at is not None:

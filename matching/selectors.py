@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
-from matching.models import CoordinatorScope, Match, MatchStatus
+from accounts.models import Membership, User
+from accounts.scopes import coordinator_scope, user_can_coordinate
+from matching.models import Match, MatchStatus
 
 _RELATED = (
     "offer",
@@ -29,106 +30,19 @@ class QueueFilters:
     min_age_days: int | None = None
 
 
-def coordinator_is_platform(*, user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        Role.COORDINATOR in user.roles
-        and CoordinatorScope.objects.filter(user=user, platform=True).exists()
-    )
-
-
-def _organisation_ids(user: User) -> set[int]:
-    """Organisations whose needs the user coordinates: approved membership with the coordinator
-    role, or an organisation scope."""
-    ids = set(
-        CoordinatorScope.objects.filter(user=user, organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    if Role.COORDINATOR in user.roles:
-        ids |= set(
-            Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
-                "organisation_id", flat=True
-            )
-        )
-    return ids
-
-
 def coordinator_scope_q(*, user: User) -> Q | None:
-    """A filter on Match for what the user coordinates; None: everything; a filter that matches
-    nothing when the user coordinates nothing."""
-    if coordinator_is_platform(user=user):
-        return None
-    scope = Q(pk__in=[])
-    organisations = _organisation_ids(user)
-    if organisations:
-        scope |= Q(need__organisation_id__in=organisations)
-    for row in CoordinatorScope.objects.filter(user=user, organisation__isnull=True):
-        if not row.region and row.category_id is None:
-            continue
-        part = Q()
-        if row.region:
-            part &= Q(need__region=row.region)
-        if row.category_id is not None:
-            part &= Q(need__category_id=row.category_id) | Q(
-                need__category__parent_id=row.category_id
-            )
-        scope |= part
-    return scope
-
-
-def user_can_coordinate(*, user: User) -> bool:
-    """Whether the user has a coordinator queue at all. It takes the coordinator role plus
-    something to coordinate (a scope or an approved membership); volunteers have none, and
-    answering costs them no query (this runs on every page, for the navigation)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if Role.COORDINATOR not in user.roles:
-        return False
-    return (
-        CoordinatorScope.objects.filter(user=user).exists()
-        or Membership.objects.filter(user=user, status=Membership.Status.APPROVED).exists()
-    )
+    """A filter on Match for what the user coordinates (through the match's need); None:
+    everything; a filter that matches nothing when the user coordinates nothing."""
+    return coordinator_scope(user=user).post_q(prefix="need__")
 
 
 def match_in_scope(*, user: User, match: Match) -> bool:
-    if not user_can_coordinate(user=user):
-        return False
-    scope = coordinator_scope_q(user=user)
-    if scope is None:
-        return True
-    return Match.objects.filter(scope, pk=match.pk).exists()
+    return coordinator_scope(user=user).covers(match.need)
 
 
-def need_in_scope(*, user: User, need_id: int) -> bool:
+def need_in_scope(*, user: User, need) -> bool:
     """For matches made by hand: the coordinator must look after the need."""
-    if not user_can_coordinate(user=user):
-        return False
-    scope = coordinator_scope_q(user=user)
-    if scope is None:
-        return True
-    from needs.models import Need
-
-    # The scope is written against Match (need__...); strip the prefix for a Need query.
-    return Need.objects.filter(_strip_need_prefix(scope), pk=need_id).exists()
-
-
-def _strip_need_prefix(q: Q) -> Q:
-    clone = Q()
-    clone.connector = q.connector
-    clone.negated = q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            clone.children.append(_strip_need_prefix(child))
-        else:
-            key, value = child
-            clone.children.append((key.removeprefix("need__"), value))
-    return clone
+    return coordinator_scope(user=user).covers(need)
 
 
 def match_queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Match]:

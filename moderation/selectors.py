@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from accounts.models import Membership
+from accounts.scopes import Scope
 from matching.models import Match, MatchStatus
 from moderation.models import Report, ReportStatus
 from needs.models import Need
@@ -37,21 +38,28 @@ class ReportedPost:
         return sorted({report.get_reason_display() for report in self.reports})
 
 
-def reported_posts(*, limit: int = QUEUE_LIMIT) -> list[ReportedPost]:
-    """Posts with open reports, the longest-waiting first. One query."""
-    reports = (
-        Report.objects.filter(status=ReportStatus.OPEN)
-        .select_related(
-            "reporter",
-            "offer",
-            "offer__owner",
-            "offer__category",
-            "need",
-            "need__owner",
-            "need__category",
+def _within(queryset: QuerySet, scope: Scope, prefix: str = "") -> QuerySet:
+    q = scope.post_q(prefix)
+    return queryset if q is None else queryset.filter(q)
+
+
+def reported_posts(*, scope: Scope, limit: int = QUEUE_LIMIT) -> list[ReportedPost]:
+    """Posts in the scope with open reports, the longest-waiting first. One query."""
+    reports = Report.objects.filter(status=ReportStatus.OPEN)
+    if not scope.everything:
+        reports = reports.filter(
+            (Q(offer__isnull=False) & scope.post_q("offer__"))
+            | (Q(need__isnull=False) & scope.post_q("need__"))
         )
-        .order_by("created_at", "pk")
-    )
+    reports = reports.select_related(
+        "reporter",
+        "offer",
+        "offer__owner",
+        "offer__category",
+        "need",
+        "need__owner",
+        "need__category",
+    ).order_by("created_at", "pk")
     grouped: dict[tuple[str, int], ReportedPost] = {}
     for report in reports:
         kind = "offer" if report.offer_id else "need"
@@ -75,11 +83,14 @@ def _owner_is_verified() -> Q:
     return Q(Exists(email_verified)) | Q(Exists(verified_member))
 
 
-def unreviewed_posts(model: type[Post], *, limit: int = QUEUE_LIMIT) -> QuerySet[Post]:
-    """Posts by unverified people that no coordinator has reviewed yet, oldest first. Drafts,
-    hidden and closed posts are not public, so they wait for nothing."""
+def unreviewed_posts(
+    model: type[Post], *, scope: Scope, limit: int = QUEUE_LIMIT
+) -> QuerySet[Post]:
+    """Posts in the scope by unverified people that no coordinator has reviewed yet, oldest
+    first. Drafts, hidden and closed posts are not public, so they wait for nothing."""
     return (
-        model.objects.filter(
+        _within(model.objects, scope)
+        .filter(
             reviewed_at__isnull=True,
             hidden_at__isnull=True,
             status__in=[PostStatus.ACTIVE, PostStatus.PAUSED],
@@ -119,12 +130,12 @@ class Dashboard:
         return sum(row.needs for row in self.by_category)
 
 
-def _open(model: type[Post]) -> QuerySet[Post]:
-    return model.objects.filter(status=PostStatus.ACTIVE, hidden_at__isnull=True)
+def _open(model: type[Post], scope: Scope) -> QuerySet[Post]:
+    return _within(model.objects.filter(status=PostStatus.ACTIVE, hidden_at__isnull=True), scope)
 
 
-def _counts(model: type[Post], key) -> dict[object, int]:
-    rows = _open(model).annotate(key=key).values("key").annotate(total=Count("pk"))
+def _counts(model: type[Post], key, scope: Scope) -> dict[object, int]:
+    rows = _open(model, scope).annotate(key=key).values("key").annotate(total=Count("pk"))
     return {row["key"]: row["total"] for row in rows.order_by()}
 
 
@@ -139,23 +150,27 @@ JOIN {Need._meta.db_table} n ON n.id = f.need_id
 """
 
 
-def median_need_to_match() -> tuple[dt.timedelta | None, int]:
-    """Median over needs of (first connection: both sides accepted) − (need created); and how
-    many needs were ever connected. One query."""
+def median_need_to_match(*, scope: Scope) -> tuple[dt.timedelta | None, int]:
+    """Median over the needs in scope of (first connection: both sides accepted) − (need
+    created); and how many needs were ever connected. One query."""
+    sql, params = _MEDIAN_SQL, ()
+    if not scope.everything:
+        needs, params = _within(Need.objects, scope).values("pk").query.sql_with_params()
+        sql = f"{sql} WHERE n.id IN ({needs})"
     with connection.cursor() as cursor:
-        cursor.execute(_MEDIAN_SQL)
+        cursor.execute(sql, params)
         seconds, needs = cursor.fetchone()
     if seconds is None:
         return None, 0
     return dt.timedelta(seconds=round(seconds)), needs
 
 
-def dashboard() -> Dashboard:
-    """Open (active, not hidden) offers and needs by general category and by region, proposals
-    waiting and the median time from need to match. Seven queries."""
+def dashboard(*, scope: Scope) -> Dashboard:
+    """Open (active, not hidden) offers and needs in the scope by general category and by
+    region, proposals waiting and the median time from need to match. Seven queries."""
     root = Coalesce("category__parent_id", "category_id")
-    offers_by_category = _counts(Offer, root)
-    needs_by_category = _counts(Need, root)
+    offers_by_category = _counts(Offer, root, scope)
+    needs_by_category = _counts(Need, root, scope)
     roots = Category.objects.filter(parent__isnull=True).order_by("position", "slug")
     by_category = [
         CountRow(
@@ -165,8 +180,8 @@ def dashboard() -> Dashboard:
         )
         for category in roots
     ]
-    offers_by_region = _counts(Offer, F("region"))
-    needs_by_region = _counts(Need, F("region"))
+    offers_by_region = _counts(Offer, F("region"), scope)
+    needs_by_region = _counts(Need, F("region"), scope)
     regions = sorted(set(offers_by_region) | set(needs_by_region), key=lambda r: (not r, r))
     by_region = [
         CountRow(
@@ -176,11 +191,13 @@ def dashboard() -> Dashboard:
         )
         for region in regions
     ]
-    median, needs_matched = median_need_to_match()
+    median, needs_matched = median_need_to_match(scope=scope)
     return Dashboard(
         by_category=by_category,
         by_region=by_region,
-        proposals_waiting=Match.objects.filter(status=MatchStatus.PROPOSED).count(),
+        proposals_waiting=_within(
+            Match.objects.filter(status=MatchStatus.PROPOSED), scope, "need__"
+        ).count(),
         median_need_to_match=median,
         needs_matched=needs_matched,
     )

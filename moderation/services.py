@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.scopes import coordinator_scope
 from matching.engine import withdraw_stale
 from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
 from needs.models import Need
@@ -19,9 +20,20 @@ from offers.models import Offer
 from posts.models import Post, PostStatus
 
 
-def _require_coordinator(actor: User) -> None:
-    if not (actor.is_authenticated and actor.is_coordinator):
-        raise PermissionDenied(_("Only coordinators can moderate."))
+def _require_scope(actor: User, post: Post) -> None:
+    if not coordinator_scope(user=actor).covers(post):
+        raise PermissionDenied(_("You do not coordinate this post."))
+
+
+def _require_user_in_scope(actor: User, user: User) -> None:
+    """A person may be blocked by the platform's coordinators, or by one who looks after at
+    least one of their posts."""
+    scope = coordinator_scope(user=actor)
+    posts = scope.post_q()
+    if posts is None:
+        return
+    if not any(model.objects.filter(posts, owner=user).exists() for model in (Offer, Need)):
+        raise PermissionDenied(_("You do not coordinate this person's posts."))
 
 
 def _post_field(post: Post) -> str:
@@ -75,7 +87,7 @@ def report_create(*, reporter: User, post: Post, reason: str, comment: str = "")
 def report_resolve(*, actor: User, post: Post, status: str = ReportStatus.DISMISSED) -> int:
     """Close every open report of a post as resolved (acted on) or dismissed (nothing wrong);
     returns how many were closed."""
-    _require_coordinator(actor)
+    _require_scope(actor, post)
     if status not in (ReportStatus.RESOLVED, ReportStatus.DISMISSED):
         raise ValidationError({"status": _("Unknown status.")})
     return _open_reports(post).update(status=status, handled_by=actor, handled_at=timezone.now())
@@ -108,7 +120,7 @@ def _hide(post: Post, *, actor: User, reason: str, now) -> None:
 def post_hide(post: Post, *, actor: User, reason: str = "") -> Post:
     """Hide a post from every public list, page, API answer and the matcher; its open reports
     are resolved."""
-    _require_coordinator(actor)
+    _require_scope(actor, post)
     if post.hidden_at is not None:
         return post
     now = timezone.now()
@@ -119,7 +131,7 @@ def post_hide(post: Post, *, actor: User, reason: str = "") -> Post:
 
 @transaction.atomic
 def post_unhide(post: Post, *, actor: User) -> Post:
-    _require_coordinator(actor)
+    _require_scope(actor, post)
     post.hidden_at = None
     post.hidden_by = None
     post.hidden_reason = ""
@@ -130,7 +142,7 @@ def post_unhide(post: Post, *, actor: User) -> Post:
 @transaction.atomic
 def post_mark_reviewed(post: Post, *, actor: User) -> Post:
     """A coordinator looked at a post by an unverified person and let it stand."""
-    _require_coordinator(actor)
+    _require_scope(actor, post)
     if post.reviewed_at is None:
         post.reviewed_at = timezone.now()
         post.reviewed_by = actor
@@ -142,7 +154,7 @@ def post_mark_reviewed(post: Post, *, actor: User) -> Post:
 def user_block(*, actor: User, user: User, reason: str) -> UserBlock:
     """Block a user: they can no longer log in (``is_active=False``, which also ends their
     sessions and API tokens), and their active and paused posts are hidden."""
-    _require_coordinator(actor)
+    _require_user_in_scope(actor, user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this user is blocked.")})

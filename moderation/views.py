@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scopes import coordinator_scope, user_can_coordinate
 from moderation import selectors, services
 from moderation.forms import ReasonForm, ReportForm
 from moderation.models import ReportStatus
@@ -41,7 +42,7 @@ def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_coordinator:
+        if not user_can_coordinate(user=request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -85,14 +86,15 @@ def report_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @coordinator_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
+    scope = coordinator_scope(user=request.user)
     return render(
         request,
         "moderation/queue.html",
         {
-            "reported": selectors.reported_posts(),
+            "reported": selectors.reported_posts(scope=scope),
             "unreviewed": [
-                ("offer", _("Offers"), list(selectors.unreviewed_posts(Offer))),
-                ("need", _("Needs"), list(selectors.unreviewed_posts(Need))),
+                ("offer", _("Offers"), list(selectors.unreviewed_posts(Offer, scope=scope))),
+                ("need", _("Needs"), list(selectors.unreviewed_posts(Need, scope=scope))),
             ],
             "reason_form": ReasonForm(),
         },
@@ -108,7 +110,10 @@ ACTIONS = ("hide", "unhide", "dismiss", "reviewed", "block")
 def moderation_action(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    post = get_object_or_404(_model(kind).objects.select_related("owner"), pk=pk)
+    post = get_object_or_404(_model(kind).objects.select_related("owner", "category"), pk=pk)
+    # Out of scope is "not found": a coordinator elsewhere learns nothing about the post.
+    if not coordinator_scope(user=request.user).covers(post):
+        raise Http404
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     actor = request.user
@@ -138,7 +143,7 @@ def moderation_action(request: HttpRequest, kind: str, pk: int, action: str) -> 
 
 @coordinator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    data = selectors.dashboard()
+    data = selectors.dashboard(scope=coordinator_scope(user=request.user))
     unknown = _("Unknown region")
     # The charts read this; the tables on the page show the same figures without JavaScript.
     chart_data = {

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.scopes import coordinator_scope
 from accounts.selectors import user_can_see_sensitive
 from posts.models import Category, Post, PostStatus
 
@@ -28,7 +29,7 @@ def sensitive_filter() -> Q:
 
 def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
     """Posts a user may browse: active, valid today, not hidden by a coordinator, and sensitive
-    ones only for coordinators and staff of verified organisations."""
+    ones only for staff of verified organisations and for coordinators within their scope."""
     today = timezone.localdate()
     queryset = (
         model.objects.filter(
@@ -38,7 +39,10 @@ def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
         .select_related("category", "category__parent", "organisation")
     )
     if user is None or not user_can_see_sensitive(user=user):
-        queryset = queryset.exclude(sensitive_filter())
+        scope = coordinator_scope(user=user).post_q()
+        if scope is None:
+            return queryset
+        queryset = queryset.exclude(sensitive_filter() & ~scope)
     return queryset
 
 

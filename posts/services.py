@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
 from accounts.models import Organisation, User
+from accounts.scopes import coordinator_scope
 from accounts.selectors import user_organisations
 from places.geocoding import place_resolve
 from posts.models import STATUS_TRANSITIONS, Category, Post, PostStatus
@@ -38,10 +39,11 @@ EDITABLE_FIELDS = frozenset(
 
 
 def post_can_edit(*, user: User, post: Post) -> bool:
-    """The owner, staff of the post's organisation and coordinators may change a post."""
+    """The owner, staff of the post's organisation and the coordinators whose scope covers the
+    post may change it (and see its exact point)."""
     if not user.is_authenticated:
         return False
-    if user.is_coordinator or post.owner_id == user.pk:
+    if post.owner_id == user.pk or coordinator_scope(user=user).covers(post):
         return True
     return bool(
         post.organisation_id
@@ -50,7 +52,7 @@ def post_can_edit(*, user: User, post: Post) -> bool:
 
 
 def _check_organisation(*, user: User, organisation: Organisation | None) -> None:
-    if organisation is None or user.is_coordinator:
+    if organisation is None or coordinator_scope(user=user).covers_organisation(organisation.pk):
         return
     if not user_organisations(user=user).filter(pk=organisation.pk).exists():
         raise ValidationError(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scopes import coordinator_scope
 from places.geocoding import place_resolve
 from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
@@ -146,6 +147,7 @@ def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpRespons
             "kind": kind,
             "post": post,
             "can_edit": can_edit,
+            "can_moderate": coordinator_scope(user=request.user).covers(post),
             "details": details_display(post.root_category.slug, post.details),
             "status_actions": _allowed_actions(post) if can_edit else [],
         },

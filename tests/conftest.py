@@ -34,7 +34,17 @@ def refugee(db):
 
 @pytest.fixture
 def coordinator(db):
-    return factories.UserFactory(roles=["coordinator"])
+    """A coordinator of the whole platform (scoped coordinators are in tests/security)."""
+    from accounts.models import CoordinatorScope
+
+    user = factories.UserFactory(roles=["coordinator"])
+    CoordinatorScope.objects.create(user=user, platform=True)
+    return user
+
+
+@pytest.fixture
+def platform_coordinator(coordinator):
+    return coordinator
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from matching.models import CoordinatorScope, Match, MatchStatus
+from accounts.models import CoordinatorScope
+from matching.models import Match, MatchStatus
 from tests.e2e.conftest import log_in, log_out
 from tests.factories import MatchFactory, UserFactory
 

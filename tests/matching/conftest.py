@@ -22,16 +22,6 @@ def _matching_on_save_off(settings):
 
 
 @pytest.fixture
-def platform_coordinator(db):
-    from matching.models import CoordinatorScope
-    from tests.factories import UserFactory
-
-    user = UserFactory(roles=["coordinator"])
-    CoordinatorScope.objects.create(user=user, platform=True)
-    return user
-
-
-@pytest.fixture
 def proposal(db):
     """A proposed match between two different people, neither of whom has answered."""
     from tests.factories import MatchFactory, UserFactory

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import CoordinatorScope
 from matching import lifecycle
-from matching.models import CoordinatorScope, MatchStatus
+from matching.models import MatchStatus
 from matching.selectors import QueueFilters, match_queue_for, user_can_coordinate
 from needs.models import Urgency
 from tests.factories import (

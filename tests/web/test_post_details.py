@@ -11,7 +11,7 @@ from tests.web.test_post_pages import offer_data
 pytestmark = pytest.mark.django_db
 
 
-def test_accommodation_offer_saves_its_details(client, volunteer):
+def test_accommodation_offer_saves_its_details(client, volunteer, coordinator):
     client.force_login(volunteer)
     data = offer_data(
         category=factories.category("accommodation-long").pk,
@@ -24,7 +24,7 @@ def test_accommodation_offer_saves_its_details(client, volunteer):
     assert response.status_code == 302
     offer = Offer.objects.get()
     assert offer.details == {"beds": 3, "pets": True, "accessible": False}
-    client.force_login(factories.UserFactory(roles=["coordinator"]))
+    client.force_login(coordinator)  # accommodation is sensitive
     html = client.get(f"/en/offers/{offer.pk}/").content.decode()
     assert "Beds" in html and "Pets welcome" in html
 
