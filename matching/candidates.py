@@ -15,7 +15,8 @@ The rules, all in the WHERE clause:
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
-- different owners and, when both have one, different organisations;
+- no person on both sides: different owners, different organisations, and neither the owner
+  nor any staff member of one side's organisation is on the other side;
 - no Match for the pair exists, unless one the engine withdrew (its offer or need was closed,
   paused, hidden or expired and is open again): a rejected or declined pair never comes back.
 """
@@ -31,6 +32,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from accounts.models import Membership
 from matching.models import HOLDING_STATUSES, MatchStatus
 from matching.scoring import FloatArray, IntArray
 
@@ -92,11 +94,32 @@ _SHARE_LANGUAGE = """
      OR ((o.language_bits & n.language_bits) < 0 AND o.languages && n.languages))
 """
 
-_PAIR_RULES = f"""
-    {_SHARE_LANGUAGE}
-    AND o.owner_id <> n.owner_id
+# Nobody may answer for both sides: a side is its post's owner and the approved staff of the
+# post's organisation, and the two sets must not meet (one person could otherwise connect a
+# match alone and see contacts nobody agreed to share). Posts without an organisation, nearly
+# all of them, skip the lookups.
+_APPROVED = f"'{Membership.Status.APPROVED}'"
+_NO_SHARED_PERSON = f"""
+    o.owner_id <> n.owner_id
     AND (o.organisation_id IS NULL OR n.organisation_id IS NULL
          OR o.organisation_id <> n.organisation_id)
+    AND (o.organisation_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM accounts_membership mo
+            WHERE mo.organisation_id = o.organisation_id AND mo.status = {_APPROVED}
+              AND (mo.user_id = n.owner_id
+                   OR (n.organisation_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM accounts_membership mn
+                        WHERE mn.user_id = mo.user_id AND mn.organisation_id = n.organisation_id
+                          AND mn.status = {_APPROVED})))))
+    AND (n.organisation_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM accounts_membership mn
+            WHERE mn.organisation_id = n.organisation_id AND mn.user_id = o.owner_id
+              AND mn.status = {_APPROVED}))
+"""
+
+_PAIR_RULES = f"""
+    {_SHARE_LANGUAGE}
+    AND {_NO_SHARED_PERSON}
     AND NOT EXISTS (SELECT 1 FROM matching_match m
                     WHERE m.offer_id = o.id AND m.need_id = n.id
                       AND m.status <> '{MatchStatus.WITHDRAWN}')

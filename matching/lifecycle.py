@@ -25,7 +25,12 @@ from geopy.distance import geodesic
 from accounts.models import User
 from matching.models import FRESH_PROPOSAL, Match, MatchStatus, MatchTransition, Response
 from matching.scoring import NeedData, OfferData, explanation, score_pair
-from matching.selectors import match_in_scope, need_in_scope, user_post_sides
+from matching.selectors import (
+    match_in_scope,
+    need_in_scope,
+    pair_shares_a_person,
+    user_post_sides,
+)
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
@@ -108,9 +113,18 @@ def _person(user: User) -> str:
     return user.display_name or user.first_name or _("a member of Pomoc")
 
 
+def _round(match: Match) -> str:
+    """Which approval of the pair this is: a pair withdrawn, proposed again and approved again
+    starts a new round, whose messages must not be taken for the first round's duplicates."""
+    approvals = MatchTransition.objects.filter(match=match, to_status=MatchStatus.APPROVED).count()
+    # The first round keeps the keys it always had, so messages already sent stay deduplicated.
+    return "" if approvals <= 1 else f":r{approvals}"
+
+
 def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("offer", "need")):
     """Notify the owner of each side's post, each with the other side's post for context."""
     posts = {"offer": match.offer, "need": match.need}
+    round_ = _round(match)
     for side in only:
         post, other = posts[side], posts["need" if side == "offer" else "offer"]
         recipient = post.owner
@@ -130,9 +144,16 @@ def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("
         notify(
             recipient=recipient,
             kind=kind,
-            dedupe_key=f"match:{match.pk}:{key}:{side}",
+            dedupe_key=f"match:{match.pk}:{key}:{side}{round_}",
             context=context,
             action_path=path,
+        )
+
+
+def _require_two_people(match: Match) -> None:
+    if pair_shares_a_person(offer=match.offer, need=match.need):
+        raise ValidationError(
+            _("The same person is on both sides of this match, so it cannot go ahead.")
         )
 
 
@@ -141,6 +162,7 @@ def match_approve(match: Match, *, actor: User, reason: str = "") -> Match:
     match = _lock(match)
     _check_coordinator(match, actor)
     _require_open_posts(match)
+    _require_two_people(match)
     _transition(match, actor=actor, to=MatchStatus.APPROVED, reason=reason)
     match.decided_by = actor
     match.decided_at = timezone.now()
@@ -217,8 +239,8 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
         errors["offer"] = _("The offer is not active.")
     if need.status != PostStatus.ACTIVE or need.hidden_at is not None:
         errors["need"] = _("The need is not active.")
-    if offer.owner_id == need.owner_id:
-        errors["need"] = _("The offer and the need belong to the same person.")
+    if pair_shares_a_person(offer=offer, need=need):
+        errors["need"] = _("The same person is on both sides of this offer and need.")
     earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
     # A pair the engine withdrew (a post was paused or hidden) may be taken up again; any other
     # earlier match, and above all a "no", stands.
@@ -250,6 +272,8 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
         raise ValidationError(_("This match is not waiting for an answer."))
     if accept:
         _require_open_posts(match)
+        # Memberships may have changed since the approval.
+        _require_two_people(match)
     answer = Response.ACCEPTED if accept else Response.DECLINED
     if "offer" in sides:
         match.offer_response = answer

@@ -72,6 +72,22 @@ def match_queue_for(*, user: User, filters: QueueFilters | None = None) -> Query
     return matches.order_by("-need__urgency", "-score", "proposed_at", "pk")
 
 
+def _side_people(post) -> set[int]:
+    people = {post.owner_id}
+    if post.organisation_id is not None:
+        people |= set(
+            Membership.objects.filter(
+                organisation_id=post.organisation_id, status=Membership.Status.APPROVED
+            ).values_list("user_id", flat=True)
+        )
+    return people
+
+
+def pair_shares_a_person(*, offer, need) -> bool:
+    """Whether someone would answer for both sides (the candidates' rule, for one pair)."""
+    return bool(_side_people(offer) & _side_people(need))
+
+
 def user_post_sides(*, user: User, match: Match) -> set[str]:
     """Which sides of the match the user answers for: the post's owner or staff (approved
     members) of the post's organisation."""

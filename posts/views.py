@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -206,11 +206,24 @@ def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
     return render(request, "posts/post_form.html", _form_context(kind, form, None), status=status)
 
 
+def _post_to_edit(request: HttpRequest, kind: PostKind, pk: int) -> Post:
+    """A post the user may edit; 403 for one they can see but not edit, and 404 for one they
+    cannot see, so edit and status URLs tell nobody that a hidden post exists."""
+    post = (
+        kind.model.objects.select_related("category", "category__parent", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if post is not None and post_can_edit(user=request.user, post=post):
+        return post
+    if post is not None and post_visible(kind.model, user=request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
 @login_required
 def post_edit(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
-    post = get_object_or_404(kind.model.objects.select_related("category"), pk=pk)
-    if not post_can_edit(user=request.user, post=post):
-        raise PermissionDenied
+    post = _post_to_edit(request, kind, pk)
     form = kind.form_class(request.POST or None, instance=post, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,11 +244,9 @@ def post_edit(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
 @require_POST
 @login_required
 def post_status(request: HttpRequest, pk: int, action: str, *, kind: PostKind) -> HttpResponse:
-    post = get_object_or_404(kind.model, pk=pk)
     if action not in STATUS_ACTIONS:
         raise Http404
-    if not post_can_edit(user=request.user, post=post):
-        raise PermissionDenied
+    post = _post_to_edit(request, kind, pk)
     try:
         kind.set_status(post, actor=request.user, status=STATUS_ACTIONS[action])
     except ValidationError as error:
