@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Membership, Organisation, User
+from accounts.scopes import Scope
 
 
 def user_organisations(*, user: User) -> QuerySet[Organisation]:
@@ -25,6 +26,14 @@ def user_can_see_sensitive(*, user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user_is_verified_staff(user=user)
+
+
+def memberships_to_decide(*, scope: Scope) -> QuerySet[Membership]:
+    """Requests to join an organisation the scope covers, the oldest first."""
+    memberships = Membership.objects.filter(status=Membership.Status.REQUESTED)
+    if not scope.everything:
+        memberships = memberships.filter(organisation_id__in=sorted(scope.organisation_ids))
+    return memberships.select_related("user", "organisation").order_by("created_at", "pk")
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:

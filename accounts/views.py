@@ -2,15 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from accounts.forms import MembershipRequestForm
-from accounts.selectors import user_memberships
-from accounts.services import membership_request, user_set_language
+from accounts.models import Membership
+from accounts.scopes import coordinator_scope
+from accounts.selectors import memberships_to_decide, user_memberships
+from accounts.services import membership_decide, membership_request, user_set_language
 
 
 @require_POST
@@ -25,7 +28,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_organisations(request: HttpRequest) -> HttpResponse:
     """The organisations a person belongs to or asked to join, and a request to join another;
-    a coordinator approves requests in the admin."""
+    a coordinator who looks after the organisation approves requests."""
     form = MembershipRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         membership_request(user=request.user, organisation=form.cleaned_data["organisation"])
@@ -37,3 +40,38 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
         {"form": form, "memberships": user_memberships(user=request.user)},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def membership_queue(request: HttpRequest) -> HttpResponse:
+    """Requests to join the organisations the coordinator looks after."""
+    scope = coordinator_scope(user=request.user)
+    if scope.is_empty:
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/membership_queue.html",
+        {"memberships": memberships_to_decide(scope=scope)},
+    )
+
+
+@require_POST
+@login_required
+def membership_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    if decision not in ("approve", "reject"):
+        raise Http404
+    scope = coordinator_scope(user=request.user)
+    # Out of scope is "not found", like every other coordinator page.
+    membership = memberships_to_decide(scope=scope).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    membership_decide(membership=membership, approve=decision == "approve", actor=request.user)
+    if membership.status == Membership.Status.APPROVED:
+        messages.success(
+            request,
+            _("%(user)s is now staff of %(organisation)s.")
+            % {"user": membership.user, "organisation": membership.organisation},
+        )
+    else:
+        messages.success(request, _("The request was declined."))
+    return redirect("membership_queue")

@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import language_switch, my_organisations
+from accounts.views import (
+    language_switch,
+    membership_decide_view,
+    membership_queue,
+    my_organisations,
+)
 from places.views import place_check
 from pomoc import views
 
@@ -29,6 +34,12 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", views.my_posts, name="my_posts"),
     path("my/organisations/", my_organisations, name="my_organisations"),
+    path("coordination/memberships/", membership_queue, name="membership_queue"),
+    path(
+        "coordination/memberships/<int:pk>/<slug:decision>/",
+        membership_decide_view,
+        name="membership_decide",
+    ),
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),
