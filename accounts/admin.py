@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import CoordinatorScope, Membership, Organisation, User
 from accounts.services import membership_decide
@@ -124,9 +125,10 @@ class MembershipAdmin(admin.ModelAdmin):
             else:
                 decided += 1
         if decided:
-            self.message_user(
-                request, _("%(count)d memberships decided.") % {"count": decided}, messages.SUCCESS
+            message = ngettext(
+                "%(count)d membership decided.", "%(count)d memberships decided.", decided
             )
+            self.message_user(request, message % {"count": decided}, messages.SUCCESS)
 
     @admin.action(description=_("Approve selected memberships"))
     def approve(self, request, queryset):
