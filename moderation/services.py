@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scopes import coordinator_scope
+from accounts.scopes import coordinator_scope, user_can_coordinate
 from matching.engine import withdraw_stale
 from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
 from needs.models import Need
@@ -158,7 +158,9 @@ def user_block(*, actor: User, user: User, reason: str) -> UserBlock:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this user is blocked.")})
-    if user.pk == actor.pk or user.is_coordinator:
+    # Coordinators answer to a superuser (the admin), not to each other; the role alone is no
+    # shield.
+    if user.pk == actor.pk or user_can_coordinate(user=user):
         raise ValidationError({"__all__": _("Coordinators cannot be blocked here.")})
     now = timezone.now()
     block, _created = UserBlock.objects.update_or_create(

@@ -8,6 +8,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import CoordinatorScope
 from moderation.models import UserBlock
 from moderation.services import user_block
 from tests import factories
@@ -68,8 +69,10 @@ def test_blocking_needs_a_coordinator_and_a_reason_and_spares_coordinators(coord
     with pytest.raises(ValidationError) as missing:
         user_block(actor=coordinator, user=other, reason=" ")
     assert list(missing.value.message_dict) == ["reason"]
+    colleague = factories.UserFactory(roles=["coordinator"])
+    CoordinatorScope.objects.create(user=colleague, region="Jihomoravský kraj")
     with pytest.raises(ValidationError):
-        user_block(actor=coordinator, user=factories.UserFactory(roles=["coordinator"]), reason="x")
+        user_block(actor=coordinator, user=colleague, reason="x")
     other.refresh_from_db()
     assert other.is_active
     assert not UserBlock.objects.exists()

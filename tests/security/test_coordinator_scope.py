@@ -127,3 +127,16 @@ def test_scoped_coordinator_does_look_after_their_region(victim_need):
     assert response.status_code == 302
     victim_need.refresh_from_db()
     assert victim_need.hidden_at is not None
+
+
+def test_the_role_alone_does_not_shield_from_blocking():
+    """A coordinator role without any scope grants nothing, not even protection."""
+    spammer = _coordinator()
+    spam = factories.OfferFactory(owner=spammer, region=REGION_X)
+    moderator = Client()
+    moderator.force_login(_coordinator(region=REGION_X))
+    response = moderator.post(
+        f"/en/coordination/moderation/offer/{spam.pk}/block/", {"reason": "Asks for money"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=spammer.pk).is_active
