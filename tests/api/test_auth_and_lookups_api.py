@@ -75,6 +75,8 @@ def test_token_is_obtained_with_email_and_password_and_authenticates(api, volunt
         ({"email": "nobody@example.org", "password": "x"}, "password"),
         ({"email": "not-an-email", "password": "x"}, "email"),
         ({"password": "x"}, "email"),
+        ({"email": "a@example.org"}, "password"),
+        ({"email": "a@example.org", "password": "x" * 201}, "password"),
     ],
 )
 def test_wrong_credentials_give_no_token(api, volunteer, body, field):
@@ -135,3 +137,11 @@ def test_anonymous_reading_is_throttled_per_ip_but_not_for_signed_in_users(
     assert "detail" in api.get("/api/v1/categories/").json()
     assert APIClient(REMOTE_ADDR="10.1.2.3").get("/api/v1/categories/").status_code == 200
     assert client_for(volunteer).get("/api/v1/categories/").status_code == 200
+
+
+def test_saving_a_user_without_changing_the_password_keeps_the_token(client_for, volunteer):
+    # Only a new password revokes tokens (tests/security/test_token_lifetime.py).
+    client = client_for(volunteer)
+    volunteer.display_name = "Olena"
+    volunteer.save()
+    assert client.post("/api/v1/offers/", {}, format="json").status_code == 400

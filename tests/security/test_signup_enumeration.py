@@ -73,29 +73,3 @@ def test_the_owner_of_a_registered_address_gets_an_email_instead():
     body = message.body.lower()
     assert "already exists" in body
     assert "/accounts/password/reset/" in message.body  # how to get back in if it was them
-
-
-def test_a_new_address_gets_its_account_and_a_confirmation_and_can_log_in():
-    client, _response = sign_up("brand-new@example.org")
-    user = User.objects.get(email="brand-new@example.org")
-    [message] = mail.outbox
-    assert message.to == ["brand-new@example.org"]
-    assert "/accounts/confirm-email/" in message.body
-    # Optional verification (the default): the chosen password works at once.
-    login = client.post(
-        "/en/accounts/login/",
-        {"login": "brand-new@example.org", "password": "a-long-and-unusual-pass"},
-    )
-    assert login.status_code == 302
-    assert client.session["_auth_user_id"] == str(user.pk)
-
-
-def test_a_bad_signup_still_shows_its_field_errors():
-    client = Client()
-    response = client.post(
-        "/en/accounts/signup/",
-        {"email": "not-an-email", "password1": "x", "password2": "y", "intent": "offer"},
-    )
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
-    assert not User.objects.exists()
