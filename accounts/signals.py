@@ -4,6 +4,8 @@ A ``pre_save`` check of the stored hash rather than allauth's ``password_changed
 ``password_reset`` signals, because it also catches the admin's password form,
 ``manage.py changepassword`` and any future path that calls ``set_password()`` and saves; the
 decision itself is the service's. Web sessions are already ended by Django's session hash.
+(Django re-hashing a password on log-in after a hasher upgrade also counts as a change: apps
+then ask for a new token once.)
 """
 
 from __future__ import annotations
