@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 
@@ -25,3 +26,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return _in_preferred_language(request, super().get_signup_redirect_url(request))
+
+    def respond_email_verification_sent(self, request: HttpRequest, user) -> HttpResponseBase:
+        """ "Check your inbox" in the language chosen on the sign-up form. Taken from the form,
+        not from the account, so a sign-up with a registered address is answered exactly like
+        one with a new address (issue 10, attack 6)."""
+        response = super().respond_email_verification_sent(request, user)
+        language = request.POST.get("preferred_language", "") if request.method == "POST" else ""
+        if language in dict(settings.LANGUAGES) and isinstance(response, HttpResponseRedirect):
+            response["Location"] = translate_url(response["Location"], language)
+        return response

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, User
 from accounts.scopes import Scope
@@ -42,3 +47,11 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def api_token_expires_at(*, token: Token) -> dt.datetime:
+    return token.created + settings.POMOC_API_TOKEN_LIFETIME
+
+
+def api_token_is_expired(*, token: Token) -> bool:
+    return timezone.now() >= api_token_expires_at(token=token)

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, Role, User
 from accounts.scopes import coordinator_scope
+from accounts.selectors import api_token_is_expired
 from notifications.services import notify
 
 
@@ -106,3 +108,21 @@ def user_set_language(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES) and user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token: the current one while it is valid, a new one once it expired."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and api_token_is_expired(token=token):
+        token.delete()
+        token = None
+    if token is None:
+        token = Token.objects.create(user=user)
+    return token
+
+
+def api_tokens_revoke(*, user: User) -> int:
+    """Delete the user's API tokens (signing out every app); returns how many there were."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    return deleted

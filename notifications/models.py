@@ -8,6 +8,8 @@ so a mail server that is down loses nothing: the delivery stays pending and is r
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -89,6 +91,10 @@ class Delivery(models.Model):
         return f"{self.notification_id} via {self.channel}: {self.status}"
 
 
+def new_unsubscribe_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Preference(models.Model):
     class Mode(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediately")
@@ -105,6 +111,16 @@ class Preference(models.Model):
         help_text=_("Where messages go besides the inbox on the site."),
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE)
+    # The secret of the unsubscribe links in this user's emails: random, so a link says nothing
+    # about whose it is, and replaced (notifications.services.unsubscribe_links_revoke) to
+    # make every link sent so far stop working.
+    unsubscribe_key = models.CharField(
+        _("unsubscribe key"),
+        max_length=64,
+        unique=True,
+        default=new_unsubscribe_key,
+        editable=False,
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-from notifications.models import Notification
+from notifications.models import Notification, Preference
 
 
 def notification_inbox(*, user: User) -> QuerySet[Notification]:
@@ -14,3 +14,7 @@ def notification_inbox(*, user: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def unsubscribe_key_exists(*, token: str) -> bool:
+    return Preference.objects.filter(unsubscribe_key=token).exists()

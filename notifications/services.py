@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -21,12 +20,11 @@ from django_q.tasks import async_task
 
 from accounts.models import User
 from notifications.channels import ChannelError, channel_names, get_channel
-from notifications.models import Delivery, Notification, Preference
+from notifications.models import Delivery, Notification, Preference, new_unsubscribe_key
 
 logger = logging.getLogger("pomoc.notifications")
 
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-UNSUBSCRIBE_SALT = "pomoc.notifications.unsubscribe"
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -41,7 +39,8 @@ def absolute_url(path: str) -> str:
 
 
 def unsubscribe_token(user: User) -> str:
-    return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """The user's random unsubscribe key: it names nobody, and revoking replaces it."""
+    return preference_for(user).unsubscribe_key
 
 
 def unsubscribe_url(user: User) -> str:
@@ -65,18 +64,31 @@ def preference_update(*, user: User, channels: list[str], mode: str) -> Preferen
     return preference
 
 
+@transaction.atomic
 def unsubscribe(*, token: str) -> User | None:
-    """Turn email off for the user the token was made for; None if the token is forged."""
-    try:
-        user_pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)["user"]
-    except (signing.BadSignature, KeyError, TypeError):
+    """Turn email off for the user whose key the token is; None for an unknown, revoked or
+    old-format (signed user id) token."""
+    preference = (
+        Preference.objects.select_for_update()
+        .select_related("user")
+        .filter(unsubscribe_key=token)
+        .first()
+    )
+    if preference is None:
         return None
-    user = User.objects.filter(pk=user_pk).first()
-    if user is not None:
-        preference = preference_for(user)
-        preference.channels = [name for name in preference.channels if name != "email"]
-        preference.save(update_fields=["channels", "updated_at"])
-    return user
+    preference.channels = [name for name in preference.channels if name != "email"]
+    preference.save(update_fields=["channels", "updated_at"])
+    return preference.user
+
+
+@transaction.atomic
+def unsubscribe_links_revoke(*, user: User) -> Preference:
+    """A new unsubscribe key: every unsubscribe link sent to the user so far stops working
+    (for example after a mailbox was shared or a link was forwarded)."""
+    preference = preference_for(user)
+    preference.unsubscribe_key = new_unsubscribe_key()
+    preference.save(update_fields=["unsubscribe_key", "updated_at"])
+    return preference
 
 
 def _render(kind: str, context: dict) -> tuple[str, str, str]:

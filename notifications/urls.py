@@ -7,5 +7,10 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:notification_id>/read/", views.mark_read, name="mark_read"),
     path("settings/", views.preferences, name="preferences"),
+    path(
+        "settings/unsubscribe-links/revoke/",
+        views.unsubscribe_links_revoke,
+        name="unsubscribe_links_revoke",
+    ),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

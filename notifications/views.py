@@ -42,12 +42,22 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form})
 
 
-# The signed token authenticates the request; mail clients' one-click unsubscribe
+@login_required
+@require_POST
+def unsubscribe_links_revoke(request: HttpRequest) -> HttpResponse:
+    services.unsubscribe_links_revoke(user=request.user)
+    messages.success(request, _("The unsubscribe links in your earlier emails no longer work."))
+    return redirect("notifications:preferences")
+
+
+# The random key authenticates the request; mail clients' one-click unsubscribe
 # (RFC 8058) POSTs without a CSRF token.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
+        if not selectors.unsubscribe_key_exists(token=token):
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "notifications/unsubscribe.html", {"token": token, "done": False})
     user = services.unsubscribe(token=token)
     if user is None:

@@ -354,3 +354,53 @@ POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWE
 # Moderation: reports per user per window (moderation/ratelimit.py).
 POMOC_REPORT_RATE_LIMIT = int(os.environ.get("POMOC_REPORT_RATE_LIMIT", "10"))
 POMOC_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_REPORT_RATE_WINDOW_SECONDS", "3600"))
+
+# --- Authentication hardening (issue 10, attacks 2, 6 and 8) -------------------------------------
+# Kept in one block on purpose: it adjusts lists and dicts defined above (apps, middleware,
+# backends, DRF, allauth) so the whole change reads, and merges, in one place.
+#
+# Behind how many reverse proxies of our own the site runs. 0 (the default): X-Forwarded-For is
+# ignored and the client is REMOTE_ADDR, so an attacker cannot pick their own address. With n > 0
+# the n-th address from the right of X-Forwarded-For (the one our outermost proxy saw) is the
+# client. DRF's throttles, allauth's rate limits and django-axes all follow this one number.
+POMOC_TRUSTED_PROXIES = int(os.environ.get("POMOC_TRUSTED_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = POMOC_TRUSTED_PROXIES
+ALLAUTH_TRUSTED_PROXY_COUNT = POMOC_TRUSTED_PROXIES
+
+# Failed log-ins (web, admin and the API token endpoint) are counted by django-axes in the
+# database, per account and, separately, per client address: either reaching the limit within
+# the cool-off locks that account or address until the cool-off has passed, right password or
+# not. A success does not reset the count (AXES_RESET_ON_SUCCESS stays False): otherwise an
+# attacker with an account of their own could log into it now and then to keep guessing others.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the 429 page
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")  # must come first
+AXES_FAILURE_LIMIT = int(os.environ.get("POMOC_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("POMOC_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The web form says "login", the admin "username", the API "email": one normalised address.
+AXES_USERNAME_CALLABLE = "accounts.security.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+# Only failures are needed; a log of every successful log-in would keep addresses for ever.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# One mechanism for failed log-ins: allauth's own counter (in the cache) is switched off.
+ACCOUNT_RATE_LIMITS["login_failed"] = None
+
+# Sign-up answers the same whether or not the address is registered (the owner of an existing
+# account gets an email instead), so it never signs the new person in: they land on "check your
+# inbox" and log in with their password (or the link in the email) like anyone else.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "accounts.signup.EnumerationSafeSignupForm"}
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+
+# API tokens expire, are deleted when the password changes and, with mandatory verification,
+# are given only to confirmed addresses (accounts/api/authentication.py, accounts/services.py).
+POMOC_API_TOKEN_LIFETIME = dt.timedelta(
+    days=int(os.environ.get("POMOC_API_TOKEN_LIFETIME_DAYS", "30"))
+)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = (
+    "accounts.api.authentication.ExpiringTokenAuthentication"
+)
+# --- end of the authentication hardening block ----------------------------------------------------

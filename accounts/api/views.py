@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import TokenRequestSerializer, TokenSerializer
+from accounts.selectors import api_token_expires_at
+from accounts.services import api_token_issue, api_tokens_revoke
 from posts.api.throttling import AuthThrottle
 
 
@@ -25,8 +26,12 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response(
+            TokenSerializer(
+                {"token": token.key, "expires_at": api_token_expires_at(token=token)}
+            ).data
+        )
 
 
 class TokenRevokeView(APIView):
@@ -34,5 +39,5 @@ class TokenRevokeView(APIView):
 
     @extend_schema(summary="Revoke my API token", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        api_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

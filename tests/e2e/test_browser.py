@@ -20,6 +20,13 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     page.get_by_label("offer help").check()
     page.get_by_label("Preferred language").select_option("en")
     page.get_by_role("button", name="Sign Up").click()
+    # "Check your inbox" (the same answer for any address); then log in with the new password.
+    page.wait_for_url(f"{base}/en/accounts/confirm-email/")
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.locator("main").get_by_role("link", name="Log in").click()
+    page.locator("input[name=login]").fill("e2e@example.org")
+    page.locator("input[name=password]").fill("a-long-and-unusual-pass")
+    page.locator("input[name=password]").press("Enter")
     page.wait_for_url(f"{base}/en/my/")
 
     # Offer help, typing the place as a name (without its accent).
