@@ -140,3 +140,23 @@ def test_place_check_is_throttled_like_the_api(client, volunteer):
     assert other.status_code == 200
     client.force_login(volunteer)
     assert client.get("/en/places/check/", {"q": "Plzen"}).status_code == 200
+
+
+def test_posts_named_by_a_street_address_before_are_renamed_by_their_municipality():
+    # Given a need saved before the fix, named by the geocoder's full address,
+    import importlib
+
+    from django.apps import apps
+
+    need = factories.NeedFactory(
+        place_name="1, Václavské náměstí, Nové Město, Praha 1, Praha, 110 00, Česko",
+        location=Point(14.4283, 50.0813, srid=4326),
+    )
+    gazetteer_named = factories.OfferFactory(place_name="Praha")
+    # when the data migration runs,
+    importlib.import_module("posts.migrations.0003_name_geocoded_places").rename(apps, None)
+    # then it is named by the nearest gazetteer place; gazetteer names are left alone.
+    need.refresh_from_db()
+    gazetteer_named.refresh_from_db()
+    assert need.place_name == "Nové Město"
+    assert gazetteer_named.place_name == "Praha"
