@@ -8,12 +8,14 @@ what keeps place lookup working when the network does not.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from places.text import normalize_name
 
+KM_PER_DEGREE = 111.2
 DATA_FILE = Path(__file__).resolve().parent / "data" / "cz_places.csv"
 
 
@@ -46,6 +48,20 @@ class Gazetteer:
             if candidates:
                 return candidates[0]
         return None
+
+    def nearest(self, latitude: float, longitude: float) -> tuple[GazetteerPlace, float] | None:
+        """The place whose centre lies nearest a point, with the distance in km (an
+        equirectangular approximation: exact enough to name a place, and 2,750 rows scan in a
+        millisecond)."""
+        best: tuple[GazetteerPlace, float] | None = None
+        scale = math.cos(math.radians(latitude))
+        for place in self.places:
+            north = place.latitude - latitude
+            east = (place.longitude - longitude) * scale
+            km = math.hypot(north, east) * KM_PER_DEGREE
+            if best is None or km < best[1]:
+                best = (place, km)
+        return best
 
     def search(self, prefix: str, *, limit: int = 10) -> list[GazetteerPlace]:
         """Places whose name starts with the typed text, most populous first (for autocomplete)."""

@@ -7,6 +7,7 @@ authoritative for Czech municipalities), then, if a network geocoder is configur
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -74,8 +75,33 @@ class GazetteerGeocoder:
         )
 
 
+# Nominatim's address parts that name a municipality or a city district, most specific first.
+# Roads, house numbers, suburbs and hamlets are never used: the name is shown on public pages,
+# and a street address would give away what the public grid point hides.
+PUBLIC_ADDRESS_PARTS = ("city_district", "city", "town", "village", "municipality")
+# A point farther than this from every gazetteer place gets no name from the gazetteer.
+MAX_GAZETTEER_NAMING_KM = 15
+
+
+def public_place_name(address: Mapping[str, str] | None, latitude: float, longitude: float):
+    """The municipality or city district a geocoded point lies in, never a street address:
+    from the provider's address parts (Nominatim's ``addressdetails``), else the nearest
+    gazetteer place; None when neither knows."""
+    for part in PUBLIC_ADDRESS_PARTS:
+        name = (address or {}).get(part, "").strip()
+        if name:
+            return name
+    nearest = get_gazetteer().nearest(latitude, longitude)
+    if nearest is not None and nearest[1] <= MAX_GAZETTEER_NAMING_KM:
+        return nearest[0].name
+    return None
+
+
 class GeopyGeocoder:
-    """Any geopy provider ("nominatim", "photon", "here"...) with its options from settings."""
+    """Any geopy provider ("nominatim", "photon", "here"...) with its options from settings.
+
+    A place is named by its municipality or city district only (``public_place_name``): the
+    name becomes the post's public ``place_name``."""
 
     def __init__(self, provider: str, **options: object) -> None:
         self.provider = provider
@@ -84,15 +110,24 @@ class GeopyGeocoder:
         self._geocoder = get_geocoder_for_service(provider)(**options)
 
     def geocode(self, query: str) -> ResolvedPlace | None:
-        extra = {"country_codes": self.country_codes} if self.country_codes else {}
+        extra: dict[str, object] = (
+            {"country_codes": self.country_codes} if self.country_codes else {}
+        )
+        if self.provider == "nominatim":
+            extra["addressdetails"] = True
         try:
             location = self._geocoder.geocode(query, exactly_one=True, **extra)
         except GeopyError as error:
             raise GeocoderUnavailable(str(error)) from error
         if location is None:
             return None
+        raw = location.raw if isinstance(location.raw, Mapping) else {}
+        address = raw.get("address") if isinstance(raw.get("address"), Mapping) else None
+        name = public_place_name(address, location.latitude, location.longitude)
+        if name is None:
+            return None  # a point we cannot name safely is as good as not found
         return ResolvedPlace(
-            name=location.address,
+            name=name,
             latitude=location.latitude,
             longitude=location.longitude,
             source=self.provider,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,20 @@ from posts.languages import unknown_languages
 
 MAX_RADIUS_KM = 500
 MAX_DESCRIPTION_LENGTH = 5000
+# Two decimal places of a degree: about 1.1 km north-south, 0.7 km east-west in Czechia. What
+# someone who may not edit a post sees of its place, and all that public searches compute from.
+PUBLIC_GRID_DEGREES = 0.01
+
+
+class PublicPoint(Func):
+    """A post's point snapped to the public grid, as geography.
+
+    Used as the expression of the generated column ``public_location``: PostgreSQL accepts only
+    IMMUTABLE expressions there, which ``ST_SnapToGrid`` and the casts are; GeoDjango's own
+    geo functions would wrap the column in transformations it does not allow."""
+
+    template = f"ST_SnapToGrid(%(expressions)s::geometry, {PUBLIC_GRID_DEGREES})::geography"
+    output_field = models.PointField(geography=True, srid=4326)
 
 
 class Category(models.Model):
@@ -142,6 +156,16 @@ class Post(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
     # Geography, so distances are metres on the sphere and ST_DWithin uses the GiST index.
     location = models.PointField(_("location"), geography=True, srid=4326)
+    # The point everyone who may not edit the post gets: shown, searched, sorted and measured
+    # from. Kept by PostgreSQL itself from ``location`` (no write path can forget it) and
+    # indexed (GiST, Meta.indexes), so public searches stay index-backed. Posts in one grid
+    # cell share it exactly and so answer every public search alike.
+    public_location = models.GeneratedField(
+        expression=PublicPoint("location"),
+        output_field=models.PointField(geography=True, srid=4326, spatial_index=False),
+        db_persist=True,
+        verbose_name=_("public location"),
+    )
     radius_km = models.PositiveSmallIntegerField(
         _("radius (km)"),
         default=10,
@@ -230,6 +254,7 @@ class Post(models.Model):
             models.Index(fields=["status", "category"], name=f"{prefix}_status_category"),
             models.Index(fields=["valid_until"], name=f"{prefix}_valid_until"),
             GinIndex(fields=["languages"], name=f"{prefix}_languages_gin"),
+            GistIndex(fields=["public_location"], name=f"{prefix}_public_location_gist"),
         ]
 
     def clean(self) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,16 +47,43 @@ def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
     return queryset
 
 
-def post_near(queryset: QuerySet[P], *, point: Point, radius_km: float) -> QuerySet[P]:
+def search_point(point: Point) -> Point:
+    """A search centre snapped to the public grid: finer centres would let repeated searches
+    measure a post against circles placed anywhere."""
+    return Point(
+        round(point.x, PUBLIC_COORDINATE_DECIMALS),
+        round(point.y, PUBLIC_COORDINATE_DECIMALS),
+        srid=4326,
+    )
+
+
+def search_radius_km(radius_km: float) -> int:
+    """A search radius in whole kilometres, rounded up, for the same reason."""
+    return math.ceil(radius_km)
+
+
+def post_near(
+    queryset: QuerySet[P], *, point: Point, radius_km: float, exact: bool = False
+) -> QuerySet[P]:
     """Posts within radius_km of point, nearest first, each with its ``distance``.
 
-    ``dwithin`` and ``GeometryDistance`` (the ``<->`` operator) both use the GiST index on
-    ``location``; ``distance_lte`` or ordering by ``Distance`` would scan every row.
+    Public searches (``exact=False``, everything but one's own posts) are computed from
+    ``public_location`` only, from a snapped centre with a whole-km radius: which posts are in,
+    their order, distances and counts then depend on nothing finer than the public cell, so no
+    series of searches can triangulate a post's exact point. ``exact=True`` is for a list that
+    holds only posts the viewer may edit (``mine=true``).
+
+    ``dwithin`` and ``GeometryDistance`` (the ``<->`` operator) both use the GiST index on the
+    column; ``distance_lte`` or ordering by ``Distance`` would scan every row. Ties (posts of
+    one cell) are broken by age, never by anything finer than the cell.
     """
+    column = "location" if exact else "public_location"
+    if not exact:
+        point, radius_km = search_point(point), search_radius_km(radius_km)
     return (
-        queryset.filter(location__dwithin=(point, D(km=radius_km)))
-        .annotate(distance=Distance("location", point))
-        .order_by(GeometryDistance("location", point))
+        queryset.filter(**{f"{column}__dwithin": (point, D(km=radius_km))})
+        .annotate(distance=Distance(column, point), distance_exact=Value(exact))
+        .order_by(GeometryDistance(column, point), "-created_at", "-pk")
     )
 
 
@@ -63,19 +91,21 @@ def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
     return model.objects.filter(owner=user).select_related("category", "organisation")
 
 
-# Two decimal places of a degree: about 1.1 km north-south, 0.7 km east-west in Czechia. Every
-# position shown to someone who may not edit the post is rounded to this.
+# Every position shown to someone who may not edit the post is on this grid (0.01°, about
+# 1.1 km north-south and 0.7 km east-west in Czechia): posts.models.PUBLIC_GRID_DEGREES.
 PUBLIC_COORDINATE_DECIMALS = 2
 DEFAULT_SEARCH_RADIUS_KM = 25
 
 
 def public_point(post: Post, *, exact: bool) -> Point:
-    """The post's point, rounded to about 1 km unless the viewer may see it exactly."""
+    """The post's point as the viewer may see it: exact for who may edit it, else the public
+    grid point PostgreSQL keeps in ``public_location`` (the very value public searches use),
+    rounded only to drop the float noise of the snapping (50.080000000000005)."""
     if exact:
         return post.location
     return Point(
-        round(post.location.x, PUBLIC_COORDINATE_DECIMALS),
-        round(post.location.y, PUBLIC_COORDINATE_DECIMALS),
+        round(post.public_location.x, PUBLIC_COORDINATE_DECIMALS),
+        round(post.public_location.y, PUBLIC_COORDINATE_DECIMALS),
         srid=4326,
     )
 

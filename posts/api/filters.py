@@ -8,7 +8,6 @@ the coordinates are checked together in ``PostFilterForm.clean``).
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from typing import Any
 
@@ -72,9 +71,8 @@ class PostFilterForm(forms.Form):
             except ValidationError as error:
                 self.add_error("place", error)
         elif latitude is not None and longitude is not None:
-            # Searches are snapped to ~1 km (2 decimal places), like the coordinates the API
-            # shows: repeated precise searches could otherwise triangulate a post's exact point.
-            point = Point(round(float(longitude), 2), round(float(latitude), 2), srid=4326)
+            # Snapped to the public grid by post_near, like a place's point.
+            point = Point(float(longitude), float(latitude), srid=4326)
         elif latitude is not None or longitude is not None:
             missing = "longitude" if latitude is not None else "latitude"
             self.add_error(missing, _("Give both latitude and longitude."))
@@ -149,9 +147,12 @@ class PostFilterSet(django_filters.FilterSet):
         point = self.form.point
         if point is not None:
             radius = data.get("radius_km")
-            # Whole kilometres, rounded up, for the same reason as the snapped point.
-            radius_km = math.ceil(radius) if radius is not None else DEFAULT_SEARCH_RADIUS_KM
-            queryset = post_near(queryset, point=point, radius_km=radius_km)
+            radius_km = float(radius) if radius is not None else DEFAULT_SEARCH_RADIUS_KM
+            # Public searches (a snapped centre, whole km, public points only) unless the list
+            # holds only the viewer's own posts: then the exact points reveal nothing new.
+            queryset = post_near(
+                queryset, point=point, radius_km=radius_km, exact=bool(data.get("mine"))
+            )
         ordering = data.get("ordering") or ("distance" if point is not None else "-created_at")
         if ordering != "distance":
             queryset = queryset.order_by(ordering, "-pk")

@@ -1,8 +1,8 @@
 """Serializers shared by the offer and need APIs; ``offers.api`` and ``needs.api`` add only
 their own fields (capacity; number of people and urgency).
 
-Reading: the public representation never names the owner or their contacts, and rounds the
-coordinates to two decimal places (about 1 km) unless the viewer may edit the post.
+Reading: the public representation never names the owner or their contacts, and gives the
+post's public point (the 0.01° grid, about 1 km) unless the viewer may edit the post.
 Writing: the serializers only parse and type-check; the services validate the rules and save.
 """
 
@@ -104,8 +104,12 @@ class PostReadSerializer(serializers.ModelSerializer):
         distance = getattr(post, "distance", None)
         if distance is None:
             return None
-        # Whole kilometres for others: an exact distance would give the exact place away.
-        return round(distance.km, 1) if self._exact(post) else float(round(distance.km))
+        # Whole kilometres unless measured from the exact point (one's own list) for someone who
+        # may see it; a public search measures from the public point, so a tenth of a km from
+        # it would be false precision.
+        if getattr(post, "distance_exact", False) and self._exact(post):
+            return round(distance.km, 1)
+        return float(round(distance.km))
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_edit(self, post: Post) -> bool:
