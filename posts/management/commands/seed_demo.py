@@ -220,6 +220,8 @@ class Command(BaseCommand):
                 valid_from=valid_from,
                 valid_until=valid_until,
                 description="Demo: " + title,
+                # Demo users get far more posts at once than a person may make in an hour.
+                rate_limited=False,
             )
             if model is Offer:
                 offer_create(capacity=capacity, **common)
