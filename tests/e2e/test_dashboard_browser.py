@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import CoordinatorScope
 from moderation.models import Report
 from tests import factories
 from tests.e2e.conftest import log_in
@@ -21,6 +22,8 @@ def test_coordinator_sees_charts_and_volunteer_reports_a_post(page, live_server,
     coordinator = factories.UserFactory(
         email="coord@example.org", roles=["coordinator"], preferred_language="en"
     )
+    # The role alone grants nothing (accounts.scopes): this coordinator looks after everything.
+    CoordinatorScope.objects.create(user=coordinator, platform=True)
     base = live_server.url
 
     log_in(page, base, volunteer.email)
