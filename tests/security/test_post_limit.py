@@ -15,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import CoordinatorScope
+from moderation.models import Report
 from needs.models import Need
 from offers.models import Offer
 from tests import factories
@@ -198,3 +199,30 @@ def test_a_parallel_burst_never_exceeds_the_limit(seeded_categories, via, create
     statuses = burst(user, via=via)
     assert sorted(statuses) == sorted([created] * 3 + [429] * (BURST - 3))
     assert Offer.objects.filter(owner=user).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_burst_of_reports_never_exceeds_the_report_limit(seeded_categories, settings):
+    # Reports cost a coordinator's time; the same limiter counts them, as atomically.
+    settings.POMOC_REPORT_RATE_LIMIT = 3
+    reporter = factories.UserFactory(roles=["volunteer"])
+    offers = [factories.OfferFactory() for _ in range(BURST)]
+    barrier = threading.Barrier(BURST)
+    statuses: list[int] = []
+
+    def report(offer) -> None:
+        try:
+            client = web_client(reporter)
+            barrier.wait(timeout=30)
+            response = client.post(f"/en/report/offer/{offer.pk}/", {"reason": "spam"})
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report, args=(offer,)) for offer in offers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == sorted([302] * 3 + [429] * (BURST - 3))
+    assert Report.objects.filter(reporter=reporter).count() == 3
