@@ -4,6 +4,8 @@ account is refused before it reaches the queue."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from posts.ratelimit import FixedWindowLimit
 
@@ -16,5 +18,9 @@ def report_rate_exceeded(*, user: User) -> bool:
     return REPORTING.exceeded(user)
 
 
-def report_rate_count(*, user: User) -> None:
-    REPORTING.count(user)
+def report_rate_reserve(*, user: User) -> None:
+    """Count one report or raise ``RateLimitExceeded``; inside the transaction that creates it
+    (``moderation.services.report_create``), so parallel reports cannot overshoot."""
+    REPORTING.reserve(
+        user, _("You have sent many reports in a short time. Please try again later.")
+    )

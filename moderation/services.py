@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.scopes import coordinator_scope, user_can_coordinate
 from matching.engine import withdraw_stale
 from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
+from moderation.ratelimit import report_rate_reserve
 from needs.models import Need
 from offers.models import Offer
 from posts.models import Post, PostStatus
@@ -70,12 +71,16 @@ def report_create(*, reporter: User, post: Post, reason: str, comment: str = "")
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            report = Report.objects.create(
                 reporter=reporter,
                 reason=reason,
                 comment=comment,
                 **{_post_field(post): post},
             )
+            # Counted after the insert, in its transaction: a duplicate never counts and a
+            # report past the limit (RateLimitExceeded) is rolled back with its count.
+            report_rate_reserve(user=reporter)
+            return report
     except IntegrityError:
         # The partial unique constraint: one open report per person and post.
         raise ValidationError(

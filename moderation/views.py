@@ -20,10 +20,11 @@ from accounts.scopes import coordinator_scope, user_can_coordinate
 from moderation import selectors, services
 from moderation.forms import ReasonForm, ReportForm
 from moderation.models import ReportStatus
-from moderation.ratelimit import report_rate_count, report_rate_exceeded
+from moderation.ratelimit import report_rate_exceeded
 from needs.models import Need
 from offers.models import Offer
 from posts.models import Post
+from posts.ratelimit import RateLimitExceeded
 from posts.selectors import post_visible
 
 KINDS: dict[str, type[Post]] = {"offer": Offer, "need": Need}
@@ -68,8 +69,10 @@ def report_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             except ValidationError as error:
                 for name, messages_ in error.message_dict.items():
                     form.add_error(None if name == "__all__" else name, messages_)
+            except RateLimitExceeded as error:
+                form.add_error(None, error.message)
+                status = 429
             else:
-                report_rate_count(user=request.user)
                 messages.success(
                     request, _("Thank you. A coordinator will look at this post soon.")
                 )

@@ -1,17 +1,21 @@
 """Pomoc settings, driven by environment variables.
 
-Without any variable the development defaults just work (the private PostGIS started by
-`make run`). With ``POMOC_ENV=production`` the defaults turn safe: DEBUG off unless asked,
-a secret key is required, cookies are secure.
+Safe unless told otherwise: without ``POMOC_ENV`` the site runs as production (DEBUG off, a
+secret key required, secure cookies, HTTPS redirect, HSTS). ``POMOC_ENV=development``, which
+`make run` and `make test` set, gives the development defaults that need no other variable
+(the private PostGIS, a throw-away key, DEBUG on).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,14 +36,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-POMOC_ENV = os.environ.get("POMOC_ENV", "development")
+# A forgotten variable must not leave a public site in debug mode with a key everyone can read
+# on GitHub, so production is the default and development has to be asked for by name.
+POMOC_ENV = os.environ.get("POMOC_ENV", "production").strip().lower() or "production"
+if POMOC_ENV not in {"production", "development"}:
+    raise ImproperlyConfigured(
+        f"POMOC_ENV must be 'production' or 'development', not {POMOC_ENV!r}."
+    )
 PRODUCTION = POMOC_ENV == "production"
 
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+# DJANGO_DEBUG can only turn DEBUG off in development; production never shows tracebacks.
+DEBUG = not PRODUCTION and env_bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when POMOC_ENV=production.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set: without POMOC_ENV Pomoc runs as production. Set "
+            "DJANGO_SECRET_KEY to a long random value, or POMOC_ENV=development on a "
+            "developer's machine (make run and make test do)."
+        )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list(
@@ -51,6 +66,10 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+# A site for people in a crisis is HTTPS everywhere, subdomains included, and may be preloaded;
+# set either to 0 when a subdomain still has to serve plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -87,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -314,6 +334,32 @@ POMOC_MAP_TILES = os.environ.get(
     "POMOC_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 POMOC_MAP_ATTRIBUTION = os.environ.get("POMOC_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def tile_origin(template: str) -> str:
+    """The origin of a tile URL template for the CSP; a {s} subdomain becomes a wildcard."""
+    parts = urlsplit(template)
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never
+# inline, so injected markup cannot run code or restyle a page; data for scripts travels in
+# json_script blocks, which browsers do not execute. Images also from the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *filter(None, [tile_origin(POMOC_MAP_TILES)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Matching (see README "Matching"). Weights of the score's factors; they need not sum to 1.
 POMOC_MATCHING_WEIGHTS = {
     "distance": 3.0,

@@ -282,3 +282,27 @@ class Post(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class RateCounter(models.Model):
+    """How many times one user did one limited action (``scope``) in one fixed window.
+
+    Kept in PostgreSQL, not the cache: every web and worker process shares it, and one
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` counts and reads atomically
+    (``posts.ratelimit``).
+    """
+
+    scope = models.CharField(max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "user", "window_start"], name="posts_ratecounter_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.user_id} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -17,6 +17,7 @@ from accounts.scopes import coordinator_scope
 from accounts.selectors import user_organisations
 from places.geocoding import place_resolve
 from posts.models import STATUS_TRANSITIONS, Category, Post, PostStatus
+from posts.ratelimit import post_rate_reserve
 
 P = TypeVar("P", bound=Post)
 
@@ -112,8 +113,12 @@ def post_create(
     status: str = PostStatus.ACTIVE,
     organisation: Organisation | None = None,
     point: Point | None = None,
+    rate_limited: bool = True,
     **fields: object,
 ) -> P:
+    """Create a post for ``owner``. Every way in (web form, API) counts towards the owner's
+    posting limit here, so the limit cannot be dodged by switching; ``rate_limited=False`` is
+    for loaders such as ``seed_demo`` only. Raises ``RateLimitExceeded`` past the limit."""
     _check_organisation(user=owner, organisation=organisation)
     if status not in (PostStatus.DRAFT, PostStatus.ACTIVE):
         raise ValidationError({"status": _("A new post is either a draft or active.")})
@@ -127,7 +132,12 @@ def post_create(
         **fields,
     )
     _apply_place(post, place_name, point)
-    post_save_validated(post)
+    post.full_clean()
+    if rate_limited:
+        # Counted last, just before the insert, so the counter row (locked until commit) is
+        # held briefly and an invalid post never uses up the allowance.
+        post_rate_reserve(user=owner)
+    post.save()
     return post
 
 

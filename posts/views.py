@@ -23,7 +23,7 @@ from places.geocoding import place_resolve
 from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
 from posts.models import STATUS_TRANSITIONS, Post, PostStatus
-from posts.ratelimit import post_rate_count, post_rate_exceeded
+from posts.ratelimit import RateLimitExceeded, post_rate_exceeded
 from posts.selectors import DEFAULT_SEARCH_RADIUS_KM, post_search, post_visible, public_point
 from posts.services import post_can_edit
 
@@ -197,8 +197,11 @@ def post_create(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
                 post = kind.create(owner=request.user, **form.service_kwargs())
             except ValidationError as error:
                 form.add_service_error(error)
+            except RateLimitExceeded as error:
+                # Another request (a tab, the API) used the last of the allowance meanwhile.
+                form.add_error(None, error.message)
+                status = 429
             else:
-                post_rate_count(user=request.user)
                 messages.success(request, _("Saved. Thank you!"))
                 return redirect(f"{kind.name}_detail", pk=post.pk)
         if status == 200:

@@ -3,6 +3,8 @@
 # the private PostGIS, in its own database (pomoc_bench); writes bench/results/matching.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Settings default to production (secret key required, DEBUG off); this is a developer's run.
+export POMOC_ENV=development
 
 scripts/bootstrap.sh
 pg_state="$(scripts/pg.sh start)"

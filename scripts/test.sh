@@ -3,6 +3,8 @@
 # suite against the private PostGIS (pytest-django creates a separate test database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Settings default to production (secret key required, DEBUG off); this is a developer's run.
+export POMOC_ENV=development
 
 POMOC_WITH_BROWSER=1 scripts/bootstrap.sh
 pg_state="$(scripts/pg.sh start)"

@@ -43,7 +43,7 @@ def test_production_is_safe_by_default():
     )
 
 
-def test_development_defaults_need_no_variables():
-    result = run_settings()
+def test_development_defaults_need_no_other_variables():
+    result = run_settings(POMOC_ENV="development")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("[true, false, false, false")

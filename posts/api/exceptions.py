@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from posts.ratelimit import RateLimitExceeded
+
 
 def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]] | list[str]:
     """``{"field": ["message", ...]}`` for field errors, the DRF key for the rest."""
@@ -31,4 +33,7 @@ def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, RateLimitExceeded):
+        # The same posting limit as the web form: 429 with {"detail": …} and Retry-After.
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     return exception_handler(exc, context)

@@ -40,7 +40,19 @@ def page(live_server):
         )
         page = browser.new_context(locale="en-GB").new_page()
         page.set_default_timeout(15_000)
+        # Anything the Content-Security-Policy blocks (an inline script, handler or style that
+        # crept into a template) is logged by Chromium; every browser test fails on it.
+        violations: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         yield page
+        assert violations == [], violations
         # Inside Playwright's block the test ran in Playwright's greenlet context, with a
         # connection of its own that the test database's teardown does not see: close it here,
         # or dropping the test database finds it still open.

@@ -60,3 +60,19 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     assert (offer.place_name, offer.details["seats"]) == ("Plzeň", 3)
     # East of Plzeň's centre (13.378 E), by the click, yet still Plzeň.
     assert 13.38 < offer.location.x < 13.6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_picking_a_language_switches_at_once_under_the_csp(page, live_server):
+    # The switcher's handler is a static script now (no inline onchange, which the CSP blocks).
+    page.goto(f"{live_server.url}/en/offers/")
+    page.locator("#language-select").select_option("uk")
+    page.wait_for_url("**/uk/offers/")
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_under_the_csp(page, live_server):
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.get_by_text("Pomoc API").first).to_be_visible()
+    expect(page.locator("#swagger-ui .opblock").first).to_be_visible()

@@ -6,7 +6,8 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # Rate limits count in the cache, which outlives a test; each test starts with none used.
+    # Throttles (allauth, DRF) count in the cache, which outlives a test; each test starts with
+    # none used. (Posting and report limits count in the database and roll back with the test.)
     cache.clear()
     yield
     cache.clear()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -102,6 +103,12 @@ class Command(BaseCommand):
     help = "Create demo users, organisations, offers and needs (idempotent)."
 
     def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            # Demo accounts share one published password; on a live site they are open doors.
+            raise CommandError(
+                "seed_demo refuses to run in production: it creates demo accounts with a public "
+                "password. Set POMOC_ENV=development on a development or test machine."
+            )
         rng = random.Random(2022)  # fixed seed: the same demo data on every machine
         with transaction.atomic():
             coordinator = self._user(
@@ -213,6 +220,8 @@ class Command(BaseCommand):
                 valid_from=valid_from,
                 valid_until=valid_until,
                 description="Demo: " + title,
+                # Demo users get far more posts at once than a person may make in an hour.
+                rate_limited=False,
             )
             if model is Offer:
                 offer_create(capacity=capacity, **common)
