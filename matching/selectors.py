@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from geopy.distance import geodesic
 
 from accounts.models import Membership, User
 from accounts.scopes import coordinator_scope, user_can_coordinate
 from matching.models import Match, MatchStatus
+from posts.selectors import public_point
 
 _RELATED = (
     "offer",
@@ -125,3 +127,11 @@ def match_list_for_participant(*, user: User) -> QuerySet[Match]:
         .select_related(*_RELATED)
         .order_by("-status_changed_at", "-pk")
     )
+
+
+def match_public_distance_km(match: Match) -> int:
+    """The distance the two sides are told before they are put in touch: whole kilometres
+    between the posts' public points. The score's distance is between exact points; shown to a
+    side, a series of matches could place the other side's home within a ring."""
+    offer, need = public_point(match.offer, exact=False), public_point(match.need, exact=False)
+    return round(geodesic((offer.y, offer.x), (need.y, need.x)).km)

@@ -22,6 +22,7 @@ from matching.selectors import (
     QueueFilters,
     match_in_scope,
     match_list_for_participant,
+    match_public_distance_km,
     match_queue_for,
     user_can_coordinate,
     user_post_sides,
@@ -199,6 +200,10 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "match": match,
             "sides": sides,
+            # Coordinators in scope see the exact distance the score used; a side, the public.
+            "distance_km": match_public_distance_km(match)
+            if sides
+            else match.explanation.get("distance_km"),
             "can_answer": match.status == MatchStatus.APPROVED
             and any(answers[side] == "pending" for side in sides),
             "can_close": match.status == MatchStatus.CONNECTED and bool(sides),
