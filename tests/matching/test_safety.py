@@ -4,13 +4,16 @@ and a garbled answer is never taken as a final decline."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from matching.lifecycle import match_approve, match_respond
-from matching.models import MatchStatus
+from matching.models import Match, MatchStatus
 from moderation.services import post_hide, user_block
+from needs.models import Need
 from notifications.models import Notification
+from tests.factories import PRAHA
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +72,13 @@ def test_a_garbled_answer_is_not_a_decline(client, proposal, platform_coordinato
 
 
 def test_parties_see_the_distance_in_whole_kilometres(client, proposal, platform_coordinator):
+    # The need about 2.46 km north of the offer; the parties see whole km between public points.
+    Need.objects.filter(pk=proposal.need_id).update(
+        location=Point(PRAHA.x, PRAHA.y + 0.0221, srid=4326)
+    )
     proposal.explanation = {**proposal.explanation, "distance_km": 2.46}
     proposal.save()
-    match = match_approve(proposal, actor=platform_coordinator)
+    match = match_approve(Match.objects.get(pk=proposal.pk), actor=platform_coordinator)
     client.force_login(match.need.owner)
     page = client.get(reverse("match_detail", args=[match.pk])).content.decode()
     assert "2.46" not in page and "2.5 km" not in page
