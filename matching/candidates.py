@@ -15,6 +15,8 @@ The rules, all in the WHERE clause:
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
+- what the need's details require: pets welcome, wheelchair access, cargo, the interpreting
+  language pair (``_DETAIL_RULES``);
 - no person on both sides: different owners, different organisations, and neither the owner
   nor any staff member of one side's organisation is on the other side;
 - no Match for the pair exists, unless one the engine withdrew (its offer or need was closed,
@@ -117,8 +119,31 @@ _NO_SHARED_PERSON = f"""
               AND mn.status = {_APPROVED}))
 """
 
+# What the need's details require (posts/details.py), checked inside the nearest-first probe so
+# that the walk goes on past infeasible offers until it has ``limit`` feasible ones: no feasible
+# pair is lost because the nearest few could not serve. A need that does not state a detail is
+# not constrained by it; an offer that does not state one a need requires cannot serve it.
+# Containment (``@>``) on jsonb is cheap, and most needs state none of these, so the first test
+# of each line is false and the offer's details are not even read.
+_REQUIRED_FLAGS = ("pets", "accessible", "cargo")
+_DETAIL_RULES = " AND ".join(
+    [
+        *(
+            f"""(NOT n.details @> '{{"{flag}": true}}' OR o.details @> '{{"{flag}": true}}')"""
+            for flag in _REQUIRED_FLAGS
+        ),
+        # An interpreter covers a language pair either way round.
+        """(NOT (n.details ? 'language_from' AND n.details ? 'language_to')
+            OR (least(o.details->>'language_from', o.details->>'language_to')
+                  = least(n.details->>'language_from', n.details->>'language_to')
+                AND greatest(o.details->>'language_from', o.details->>'language_to')
+                  = greatest(n.details->>'language_from', n.details->>'language_to')))""",
+    ]
+)
+
 _PAIR_RULES = f"""
     {_SHARE_LANGUAGE}
+    AND {_DETAIL_RULES}
     AND {_NO_SHARED_PERSON}
     AND NOT EXISTS (SELECT 1 FROM matching_match m
                     WHERE m.offer_id = o.id AND m.need_id = n.id
