@@ -40,7 +40,16 @@ from matching.models import (
     MatchStatus,
     RunKind,
 )
-from matching.scoring import PairInputs, ScoredPairs, explanation_columns, score_pairs
+from matching.scoring import (
+    FIT_BY_ROOT,
+    NO_FIT,
+    PARTIAL,
+    WHOLE,
+    PairInputs,
+    ScoredPairs,
+    explanation_columns,
+    score_pairs,
+)
 from matching.workers import Workers
 from needs.models import Need
 from offers.models import Offer
@@ -116,8 +125,12 @@ def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
     spelling out the ids would cost more than reading a few posts too many)."""
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
-        extra, join = f", p.urgency, p.category_root_id, {age}", ""
-        names = ("urgency", "category_root_id", "waiting_days")
+        extra = (
+            ", p.urgency, p.category_root_id, p.people_count,"
+            f" coalesce((p.details->>'quantity')::int, 1), {age}"
+        )
+        join = ""
+        names = ("urgency", "category_root_id", "people_count", "quantity", "waiting_days")
     else:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
         join = "LEFT JOIN accounts_organisation org ON org.id = p.organisation_id"
@@ -159,8 +172,32 @@ def _language_counts(
     return shared, spoken
 
 
+def _fit_kinds() -> dict[int, int]:
+    """Root category id -> how a need of that root meets an offer's capacity (scoring)."""
+    rows = _fetch(
+        "SELECT id, slug FROM posts_category WHERE parent_id IS NULL AND slug = ANY(%s)",
+        [list(FIT_BY_ROOT)],
+    )
+    return {root_id: FIT_BY_ROOT[slug] for root_id, slug in rows}
+
+
+def _need_units(needs: _Posts, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each need's fit kind and how many units it takes: its people where the need must fit in
+    one offer (beds, seats), its quantity where several offers may cover it (items), else 1."""
+    kinds = _fit_kinds()
+    roots = needs["category_root_id"][rows].astype(np.int64)
+    kind = np.fromiter((kinds.get(root, NO_FIT) for root in roots.tolist()), np.int64, len(roots))
+    units = np.where(
+        kind == WHOLE,
+        needs["people_count"][rows],
+        np.where(kind == PARTIAL, needs["quantity"][rows], 1),
+    ).astype(np.float64)
+    return kind, units
+
+
 def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> ScoredPairs:
     need, offer = needs.rows(found.need_id), offers.rows(found.offer_id)
+    fit_kind, need_units = _need_units(needs, need)
     shared, spoken = _language_counts(
         found,
         needs["language_bits"][need].astype(np.int64),
@@ -180,6 +217,9 @@ def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> Sc
         waiting_days=needs["waiting_days"][need],
         offer_age_days=offers["age_days"][offer],
         verified_organisation=offers["verified_organisation"][offer].astype(bool),
+        need_units=need_units,
+        offer_units=offers["capacity"][offer].astype(np.float64),
+        fit_kind=fit_kind,
     )
     return score_pairs(inputs, settings.POMOC_MATCHING_WEIGHTS)
 

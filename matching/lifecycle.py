@@ -24,7 +24,16 @@ from geopy.distance import geodesic
 
 from accounts.models import User
 from matching.models import FRESH_PROPOSAL, Match, MatchStatus, MatchTransition, Response
-from matching.scoring import NeedData, OfferData, explanation, score_pair
+from matching.scoring import (
+    FIT_BY_ROOT,
+    NO_FIT,
+    PARTIAL,
+    WHOLE,
+    NeedData,
+    OfferData,
+    explanation,
+    score_pair,
+)
 from matching.selectors import (
     match_in_scope,
     need_in_scope,
@@ -210,7 +219,11 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
         languages=frozenset(offer.languages),
         age_days=max(0.0, (now - offer.created_at).total_seconds() / 86400),
         verified_organisation=bool(offer.organisation_id and offer.organisation.verified),
+        capacity=offer.capacity,
     )
+    root = need.category.parent or need.category
+    fit_kind = FIT_BY_ROOT.get(root.slug, NO_FIT)
+    units = {WHOLE: need.people_count, PARTIAL: need.details.get("quantity", 1)}.get(fit_kind, 1)
     need_data = NeedData(
         id=need.pk,
         radius_km=float(need.radius_km),
@@ -218,6 +231,8 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
         languages=frozenset(need.languages),
         urgency=need.urgency,
         waiting_days=max(0.0, (now - need.created_at).total_seconds() / 86400),
+        units=units,
+        fit_kind=fit_kind,
     )
     pair = score_pair(
         offer=offer_data,

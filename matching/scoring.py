@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-FACTORS = ("distance", "language", "urgency", "waiting", "freshness", "verified")
+FACTORS = ("distance", "language", "urgency", "waiting", "freshness", "verified", "fit")
 
 # A remote pair that is also out of physical reach still works, but meeting in person is better.
 REMOTE_DISTANCE_FACTOR = 0.5
@@ -33,6 +33,13 @@ MAX_URGENCY = 4
 # What a coordinator is shown: factors to 4 decimals, the distance to 10 m.
 FACTOR_DECIMALS = 4
 DISTANCE_DECIMALS = 2
+
+# How an offer's capacity meets a need's size (issue 13): NO_FIT where capacity counts sessions
+# (any offer fits any need), WHOLE where the need must fit in one offer (beds for a family, seats
+# for a group: a room for six should go to a family of six before a couple), PARTIAL where
+# several offers may cover one need (items: an offer covering the whole need is better).
+NO_FIT, WHOLE, PARTIAL = 0, 1, 2
+FIT_BY_ROOT = {"accommodation": WHOLE, "transport": WHOLE, "material-aid": PARTIAL}
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,6 +58,7 @@ class OfferData:
     languages: frozenset[str]
     age_days: float
     verified_organisation: bool
+    capacity: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,9 @@ class NeedData:
     languages: frozenset[str]
     urgency: int
     waiting_days: float
+    # How many units of an offer's capacity the need takes, and how (NO_FIT, WHOLE, PARTIAL).
+    units: int = 1
+    fit_kind: int = NO_FIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +91,9 @@ class PairInputs:
     waiting_days: FloatArray
     offer_age_days: FloatArray
     verified_organisation: BoolArray
+    need_units: FloatArray
+    offer_units: FloatArray
+    fit_kind: IntArray
 
     @classmethod
     def of_pair(cls, *, offer: OfferData, need: NeedData, distance_km: float) -> PairInputs:
@@ -97,6 +111,9 @@ class PairInputs:
             waiting_days=_floats([need.waiting_days]),
             offer_age_days=_floats([offer.age_days]),
             verified_organisation=np.array([offer.verified_organisation]),
+            need_units=_floats([need.units]),
+            offer_units=_floats([offer.capacity]),
+            fit_kind=np.array([need.fit_kind], dtype=np.int64),
         )
 
 
@@ -206,6 +223,20 @@ def freshness_factor(age_days: npt.ArrayLike) -> FloatArray:
     return np.exp(-np.maximum(_floats(age_days), 0.0) / FRESHNESS_SCALE_DAYS)
 
 
+def fit_factor(
+    *, need_units: npt.ArrayLike, offer_units: npt.ArrayLike, kind: npt.ArrayLike
+) -> FloatArray:
+    """1 for a snug fit. WHOLE: the share of the offer the need fills (a family of six in a room
+    for six 1, a couple 1/3); PARTIAL: the share of the need the offer covers; NO_FIT: 1."""
+    need, offer, kind = _floats(need_units), _floats(offer_units), np.asarray(kind)
+    fills = np.divide(need, offer, out=np.ones_like(need * offer), where=offer > 0)
+    covers = np.divide(
+        np.minimum(need, offer), need, out=np.ones_like(need * offer), where=need > 0
+    )
+    fit = np.where(kind == WHOLE, fills, np.where(kind == PARTIAL, covers, 1.0))
+    return np.clip(fit, 0.0, 1.0)
+
+
 def pair_factors(pairs: PairInputs) -> dict[str, FloatArray]:
     return {
         "distance": distance_factor(
@@ -220,6 +251,9 @@ def pair_factors(pairs: PairInputs) -> dict[str, FloatArray]:
         "waiting": waiting_factor(pairs.waiting_days),
         "freshness": freshness_factor(pairs.offer_age_days),
         "verified": pairs.verified_organisation.astype(np.float64),
+        "fit": fit_factor(
+            need_units=pairs.need_units, offer_units=pairs.offer_units, kind=pairs.fit_kind
+        ),
     }
 
 

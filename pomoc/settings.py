@@ -368,6 +368,8 @@ POMOC_MATCHING_WEIGHTS = {
     "waiting": 1.5,
     "freshness": 0.5,
     "verified": 1.0,
+    # How snugly the offer's capacity meets the need (matching.scoring.fit_factor).
+    "fit": 1.5,
 }
 # Each need gets at most this many open proposals; each offer at most this many (and never more
 # than its capacity left).

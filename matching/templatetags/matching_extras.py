@@ -28,6 +28,7 @@ FACTOR_LABELS = {
     "waiting": _("Time waiting"),
     "freshness": _("Freshness of the offer"),
     "verified": _("Verified organisation"),
+    "fit": _("Fit of the size"),
 }
 
 

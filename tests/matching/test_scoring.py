@@ -7,11 +7,15 @@ import pytest
 
 from matching.scoring import (
     FACTORS,
+    NO_FIT,
+    PARTIAL,
+    WHOLE,
     NeedData,
     OfferData,
     PairInputs,
     distance_factor,
     explanation,
+    fit_factor,
     freshness_factor,
     language_factor,
     score_pair,
@@ -168,3 +172,24 @@ def test_scoring_many_pairs_at_once_gives_each_pair_its_own_score():
     assert [round(pair.score, 12) for pair in batch] == [round(p.score, 12) for p in singles]
     assert len({pair.score for pair in singles}) == len(cases)
     assert list(batch)[1].factors["distance"] == 0.5  # remote, far beyond both radii
+
+
+def test_fit_prefers_a_snug_room_and_an_offer_that_covers_the_whole_need():
+    # A room for six: a family of six fills it, a couple a third of it.
+    assert fit_factor(need_units=6, offer_units=6, kind=WHOLE) == 1.0
+    assert fit_factor(need_units=2, offer_units=6, kind=WHOLE) == pytest.approx(1 / 3)
+    # Ten coats needed: an offer of four covers 40 %, one of twenty all of it.
+    assert fit_factor(need_units=10, offer_units=4, kind=PARTIAL) == pytest.approx(0.4)
+    assert fit_factor(need_units=10, offer_units=20, kind=PARTIAL) == 1.0
+    # Where capacity counts sessions, size does not matter.
+    assert fit_factor(need_units=1, offer_units=7, kind=NO_FIT) == 1.0
+
+
+def test_fit_is_part_of_the_score_and_of_the_explanation():
+    family = need(units=6, fit_kind=WHOLE)
+    snug = score_pair(offer=offer(capacity=6), need=family, distance_km=2, weights=WEIGHTS)
+    couple = need(units=2, fit_kind=WHOLE)
+    loose = score_pair(offer=offer(capacity=6), need=couple, distance_km=2, weights=WEIGHTS)
+    assert snug.factors["fit"] == 1.0 and loose.factors["fit"] == pytest.approx(1 / 3)
+    assert snug.score > loose.score
+    assert "fit" in explanation(loose, WEIGHTS)["factors"]
