@@ -123,3 +123,20 @@ def user_can_coordinate(*, user: User | None) -> bool:
 
 def user_is_platform_coordinator(*, user: User | None) -> bool:
     return coordinator_scope(user=user).everything
+
+
+def coordinators_covering(post) -> tuple[list[User], list[User]]:
+    """Who looks after ``post``: (the coordinators whose scope covers it, the platform
+    coordinators), each active and each listed once. Few people coordinate, so each one's scope
+    is worked out in Python rather than turned into one query."""
+    people = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(roles__contains=[Role.COORDINATOR])
+    )
+    in_scope, platform = [], []
+    for person in people.order_by("pk"):
+        scope = coordinator_scope(user=person)
+        if scope.everything:
+            platform.append(person)
+        elif scope.covers(post):
+            in_scope.append(person)
+    return in_scope, platform

@@ -27,6 +27,7 @@ from matching.selectors import (
     user_can_coordinate,
     user_post_sides,
 )
+from moderation.models import Concern
 from needs.models import Need
 from offers.models import Offer
 
@@ -211,6 +212,10 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": others,
             "close_form": CloseForm(),
             "transitions": MatchTransition.objects.filter(match=match).select_related("actor"),
+            # A side sees only the concerns it raised itself; coordinators in scope all of them.
+            "concerns": Concern.objects.filter(
+                match=match, **({"raised_by": request.user} if sides else {})
+            ).order_by("created_at"),
         },
     )
 

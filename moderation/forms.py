@@ -26,3 +26,24 @@ class ReasonForm(forms.Form):
     """The reason a coordinator gives for hiding a post or blocking its owner."""
 
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label=_("What worries you?"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Only coordinators read this. The other side is not told that you raised a concern."
+        ),
+        error_messages={"required": _("Say what worries you.")},
+    )
+
+
+class ConcernAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write an answer.")},
+    )

@@ -139,3 +139,52 @@ class UserBlock(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Concern(models.Model):
+    """A confidential concern a side of a match raises with the coordinators: about safety,
+    money asked, anything that feels wrong. The other side is never told; the coordinators in
+    scope must answer by ``due_at``, or the platform coordinators are alerted."""
+
+    match = models.ForeignKey(
+        "matching.Match", on_delete=models.CASCADE, related_name="concerns", verbose_name=_("match")
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="concerns_raised",
+        verbose_name=_("raised by"),
+    )
+    text = models.TextField(_("concern"), max_length=MAX_COMMENT_LENGTH)
+    created_at = models.DateTimeField(_("raised"), default=timezone.now)
+    due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answer = models.TextField(_("answer"), max_length=MAX_COMMENT_LENGTH, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="concern_open_due",
+                condition=Q(answered_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"concern {self.pk} on match {self.match_id}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.answered_at is None and self.due_at < timezone.now()

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Membership
 from accounts.scopes import Scope
 from matching.models import Match, MatchStatus
-from moderation.models import Report, ReportStatus
+from moderation.models import Concern, Report, ReportStatus
 from needs.models import Need
 from offers.models import Offer
 from posts.models import Category, Post, PostStatus
@@ -200,4 +200,17 @@ def dashboard(*, scope: Scope) -> Dashboard:
         ).count(),
         median_need_to_match=median,
         needs_matched=needs_matched,
+    )
+
+
+def open_concerns(*, scope: Scope, limit: int = QUEUE_LIMIT) -> list[Concern]:
+    """Unanswered concerns about matches whose need the scope covers, the most overdue first."""
+    concerns = Concern.objects.filter(answered_at__isnull=True)
+    q = scope.post_q("match__need__")
+    if q is not None:
+        concerns = concerns.filter(q)
+    return list(
+        concerns.select_related("match", "match__offer", "match__need", "raised_by").order_by(
+            "due_at", "pk"
+        )[:limit]
     )

@@ -6,17 +6,31 @@ when. Offers and needs share every function: they are twins on ``posts.models.Po
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scopes import coordinator_scope, user_can_coordinate
+from accounts.scopes import coordinator_scope, coordinators_covering, user_can_coordinate
 from matching.engine import withdraw_stale
-from moderation.models import MAX_COMMENT_LENGTH, Report, ReportReason, ReportStatus, UserBlock
+from matching.models import Match
+from matching.selectors import match_in_scope, user_post_sides
+from moderation.models import (
+    MAX_COMMENT_LENGTH,
+    Concern,
+    Report,
+    ReportReason,
+    ReportStatus,
+    UserBlock,
+)
 from moderation.ratelimit import report_rate_reserve
 from needs.models import Need
+from notifications.services import notify
 from offers.models import Offer
 from posts.models import Post, PostStatus
 
@@ -186,3 +200,102 @@ def user_block(*, actor: User, user: User, reason: str) -> UserBlock:
             **{f"{model._meta.model_name}__owner": user}, status=ReportStatus.OPEN
         ).update(status=ReportStatus.RESOLVED, handled_by=actor, handled_at=now)
     return block
+
+
+MAX_OPEN_CONCERNS_PER_MATCH = 3
+
+
+@transaction.atomic
+def concern_raise(*, match: Match, user: User, text: str) -> Concern:
+    """A side of an approved match tells the coordinators something is wrong. Confidential: the
+    other side is told nothing. The coordinators in scope and the platform coordinators get a
+    notification (without the text, which stays on the site), and an answer is due in
+    ``POMOC_CONCERN_ANSWER_HOURS``."""
+    if not user_post_sides(user=user, match=match) or match.decided_at is None:
+        raise PermissionDenied(_("You are not a party to this match."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Say what worries you.")})
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            {"text": _("At most %(max)d characters, please.") % {"max": MAX_COMMENT_LENGTH}}
+        )
+    open_ones = Concern.objects.filter(match=match, raised_by=user, answered_at__isnull=True)
+    if open_ones.count() >= MAX_OPEN_CONCERNS_PER_MATCH:
+        raise ValidationError(
+            {"text": _("Your earlier concerns about this match are still waiting for an answer.")}
+        )
+    now = timezone.now()
+    concern = Concern.objects.create(
+        match=match,
+        raised_by=user,
+        text=text,
+        created_at=now,
+        due_at=now + dt.timedelta(hours=settings.POMOC_CONCERN_ANSWER_HOURS),
+    )
+    in_scope, platform = coordinators_covering(match.need)
+    for coordinator in [*in_scope, *platform]:
+        if coordinator.pk == user.pk:
+            continue
+        notify(
+            recipient=coordinator,
+            kind="concern_raised",
+            dedupe_key=f"concern:{concern.pk}:raised",
+            context={"concern": concern, "match": match},
+            action_path=reverse("moderation_queue") + "#concerns",
+        )
+    return concern
+
+
+@transaction.atomic
+def concern_answer(*, concern: Concern, actor: User, answer: str) -> Concern:
+    """A coordinator in scope answers; the person who raised the concern is told."""
+    concern = Concern.objects.select_for_update().select_related("match").get(pk=concern.pk)
+    if not match_in_scope(user=actor, match=concern.match):
+        raise PermissionDenied(_("You do not coordinate this match."))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write an answer.")})
+    if len(answer) > MAX_COMMENT_LENGTH:
+        raise ValidationError(
+            {"answer": _("At most %(max)d characters, please.") % {"max": MAX_COMMENT_LENGTH}}
+        )
+    if concern.answered_at is not None:
+        raise ValidationError({"answer": _("This concern has already been answered.")})
+    concern.answer, concern.answered_by, concern.answered_at = answer, actor, timezone.now()
+    concern.save(update_fields=["answer", "answered_by", "answered_at"])
+    notify(
+        recipient=concern.raised_by,
+        kind="concern_answered",
+        dedupe_key=f"concern:{concern.pk}:answered",
+        context={"concern": concern, "match": concern.match},
+        action_path=reverse("match_detail", args=[concern.match_id]),
+    )
+    return concern
+
+
+def concerns_escalate(*, now: dt.datetime | None = None) -> int:
+    """Alert the platform coordinators once about each concern whose answer is overdue."""
+    now = now or timezone.now()
+    escalated = 0
+    overdue = Concern.objects.filter(
+        answered_at__isnull=True, escalated_at__isnull=True, due_at__lt=now
+    ).select_related("match", "match__need", "match__need__category")
+    for concern in overdue:
+        with transaction.atomic():
+            # Only one process escalates a concern, however many run this at once.
+            if not Concern.objects.filter(pk=concern.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue
+            _in_scope, platform = coordinators_covering(concern.match.need)
+            for coordinator in platform:
+                notify(
+                    recipient=coordinator,
+                    kind="concern_escalated",
+                    dedupe_key=f"concern:{concern.pk}:escalated",
+                    context={"concern": concern, "match": concern.match},
+                    action_path=reverse("moderation_queue") + "#concerns",
+                )
+            escalated += 1
+    return escalated

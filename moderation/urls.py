@@ -13,4 +13,6 @@ urlpatterns = [
         name="moderation_action",
     ),
     path("coordination/dashboard/", views.dashboard, name="coordination_dashboard"),
+    path("matches/<int:pk>/concern/", views.concern_raise, name="concern_raise"),
+    path("coordination/concerns/<int:pk>/answer/", views.concern_answer, name="concern_answer"),
 ]

@@ -13,13 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scopes import coordinator_scope, user_can_coordinate
+from matching.models import Match
+from matching.selectors import match_in_scope, user_post_sides
 from moderation import selectors, services
-from moderation.forms import ReasonForm, ReportForm
-from moderation.models import ReportStatus
+from moderation.forms import ConcernAnswerForm, ConcernForm, ReasonForm, ReportForm
+from moderation.models import Concern, ReportStatus
 from moderation.ratelimit import report_rate_exceeded
 from needs.models import Need
 from offers.models import Offer
@@ -87,9 +90,13 @@ def report_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_required
-def moderation_queue(request: HttpRequest) -> HttpResponse:
+def _queue(request: HttpRequest, *, answering: tuple[int, ConcernAnswerForm] | None = None):
     scope = coordinator_scope(user=request.user)
+    concerns = selectors.open_concerns(scope=scope)
+    for concern in concerns:
+        # A rejected answer comes back with what was typed and why it was refused.
+        bound = answering is not None and answering[0] == concern.pk
+        concern.form = answering[1] if bound else ConcernAnswerForm(prefix=f"c{concern.pk}")
     return render(
         request,
         "moderation/queue.html",
@@ -99,8 +106,62 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
                 ("offer", _("Offers"), list(selectors.unreviewed_posts(Offer, scope=scope))),
                 ("need", _("Needs"), list(selectors.unreviewed_posts(Need, scope=scope))),
             ],
+            "concerns": concerns,
             "reason_form": ReasonForm(),
         },
+        status=400 if answering is not None else 200,
+    )
+
+
+@coordinator_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    return _queue(request)
+
+
+@require_POST
+@coordinator_required
+def concern_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = get_object_or_404(Concern.objects.select_related("match"), pk=pk)
+    if not match_in_scope(user=request.user, match=concern.match):
+        raise Http404
+    form = ConcernAnswerForm(request.POST, prefix=f"c{concern.pk}")
+    if form.is_valid():
+        try:
+            services.concern_answer(
+                concern=concern, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your answer was sent to the person who raised it."))
+            return redirect(reverse("moderation_queue") + "#concerns")
+    return _queue(request, answering=(concern.pk, form))
+
+
+@login_required
+def concern_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    """A side of an approved match tells the coordinators, and only them, what worries it."""
+    match = get_object_or_404(Match.objects.select_related("offer", "need"), pk=pk)
+    # Who may not raise one learns nothing about the match: the same 404 as its page.
+    if not user_post_sides(user=request.user, match=match) or match.decided_at is None:
+        raise Http404
+    form = ConcernForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_raise(match=match, user=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your concern was sent to the coordinators. The other side has not been told."),
+            )
+            return redirect("match_detail", pk=match.pk)
+    return render(
+        request,
+        "moderation/concern_form.html",
+        {"form": form, "match": match},
+        status=400 if form.errors else 200,
     )
 
 

@@ -400,6 +400,9 @@ POMOC_MATCH_REMINDER_AFTER = dt.timedelta(
 )
 POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWER_TTL_DAYS", "7")))
 # Moderation: reports per user per window (moderation/ratelimit.py).
+# A concern raised on a match must be answered within this many hours, or the platform
+# coordinators are alerted (moderation.services.concerns_escalate, every 15 minutes).
+POMOC_CONCERN_ANSWER_HOURS = int(os.environ.get("POMOC_CONCERN_ANSWER_HOURS", "48"))
 POMOC_REPORT_RATE_LIMIT = int(os.environ.get("POMOC_REPORT_RATE_LIMIT", "10"))
 POMOC_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_REPORT_RATE_WINDOW_SECONDS", "3600"))
 

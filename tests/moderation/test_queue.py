@@ -142,13 +142,14 @@ def test_queue_runs_a_fixed_number_of_queries(
 
     client.force_login(coordinator)
     scene(2)
-    # Session, user; open reports with their posts; unreviewed offers; unreviewed needs.
+    # Session, user; open reports with their posts; unreviewed offers; unreviewed needs; open
+    # concerns.
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         small = client.get(QUEUE)
     scene(5)
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         large = client.get(QUEUE)
     assert len(small.context["reported"]) == 4
     assert len(large.context["reported"]) == 14
