@@ -15,6 +15,7 @@ The rules, all in the WHERE clause:
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
+- a host in a category that vets hosts is verified (``_HOST_VETTED``);
 - what the need's details require: pets welcome, wheelchair access, cargo, the interpreting
   language pair (``_DETAIL_RULES``);
 - no person on both sides: different owners, different organisations, and neither the owner
@@ -141,8 +142,18 @@ _DETAIL_RULES = " AND ".join(
     ]
 )
 
+# Safe hosting: an offer in a category that vets hosts (``Category.needs_verification``, on the
+# category or its general one) only once a verification stands (``offers.services.host_verify``
+# keeps ``host_verified_at``). The flagged ids come as a parameter, read once per probe set, so
+# each probed row costs two array comparisons and no lookup.
+_HOST_VETTED = (
+    "(o.host_verified_at IS NOT NULL OR NOT (o.category_id = ANY(%(vetted)s::bigint[]) "
+    "OR o.category_root_id = ANY(%(vetted)s::bigint[])))"
+)
+
 _PAIR_RULES = f"""
     {_SHARE_LANGUAGE}
+    AND {_HOST_VETTED}
     AND {_DETAIL_RULES}
     AND {_NO_SHARED_PERSON}
     AND NOT EXISTS (SELECT 1 FROM matching_match m
@@ -227,6 +238,13 @@ _REACH_NEED_SIDE = (
 )
 
 
+def vetted_category_ids() -> list[int]:
+    """Categories whose offers need a verified host before they are proposed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM posts_category WHERE needs_verification")
+        return [row[0] for row in cursor.fetchall()]
+
+
 def max_radius(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(max(radius_km), 0) FROM {table} WHERE status = 'active'")
@@ -284,6 +302,7 @@ def offers_for_needs(
         "limit": limit,
         "per_need": per_need,
         "per_offer": per_offer,
+        "vetted": vetted_category_ids(),
     }
     if need_ids is not None:
         need_filter = "n.id = ANY(%(need_ids)s)"
@@ -328,6 +347,7 @@ def needs_for_offer(
         "limit": limit,
         "per_need": per_need,
         "max_radius": max_radius("needs_need"),
+        "vetted": vetted_category_ids(),
     }
     common = {
         "offer_valid": _valid("o"),

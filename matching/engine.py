@@ -362,6 +362,11 @@ def withdraw_stale(
         "{a}.status <> 'active' OR {a}.hidden_at IS NOT NULL OR {a}.valid_from > %(today)s "
         "OR ({a}.valid_until IS NOT NULL AND {a}.valid_until < %(today)s)"
     )
+    # A host whose verification was withdrawn, in a category that vets hosts.
+    unvetted = (
+        " OR (o.host_verified_at IS NULL AND EXISTS (SELECT 1 FROM posts_category c"
+        " WHERE c.needs_verification AND c.id IN (o.category_id, o.category_root_id)))"
+    )
     scope = ""
     if offer_id is not None:
         scope = " AND old.offer_id = %(offer_id)s"
@@ -376,7 +381,7 @@ def withdraw_stale(
                     FROM matching_match old
                     WHERE old.id = m.id AND old.status = ANY(%(waiting)s) {scope}
                       AND (EXISTS (SELECT 1 FROM offers_offer o
-                                   WHERE o.id = old.offer_id AND ({stale.format(a="o")}))
+                                   WHERE o.id = old.offer_id AND ({stale.format(a="o")}{unvetted}))
                            OR EXISTS (SELECT 1 FROM needs_need n
                                       WHERE n.id = old.need_id AND ({stale.format(a="n")})))
                     RETURNING m.id, old.status AS from_status)
@@ -387,7 +392,8 @@ def withdraw_stale(
                 "today": today,
                 "withdrawn": MatchStatus.WITHDRAWN,
                 "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
-                "reason": "The offer or the need was closed, paused, hidden or expired.",
+                "reason": "The offer or the need was closed, paused, hidden or expired, "
+                "or the host is no longer verified.",
                 "offer_id": offer_id,
                 "need_id": need_id,
             },

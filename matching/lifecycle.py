@@ -43,6 +43,7 @@ from matching.selectors import (
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
+from offers.selectors import host_verification_required
 from posts.models import PostStatus
 from posts.services import post_set_status
 
@@ -254,6 +255,8 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
         errors["offer"] = _("The offer is not active.")
     if need.status != PostStatus.ACTIVE or need.hidden_at is not None:
         errors["need"] = _("The need is not active.")
+    if offer.host_verified_at is None and host_verification_required(offer):
+        errors["offer"] = _("This host has not been verified yet.")
     if pair_shares_a_person(offer=offer, need=need):
         errors["need"] = _("The same person is on both sides of this offer and need.")
     earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()

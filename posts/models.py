@@ -60,6 +60,14 @@ class Category(models.Model):
             "and coordinators."
         ),
     )
+    needs_verification = models.BooleanField(
+        _("hosts need verification"),
+        default=False,
+        help_text=_(
+            "Offers in this category (or under it) are not proposed to anyone until a "
+            "coordinator or an organisation has verified the host."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

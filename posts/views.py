@@ -50,6 +50,9 @@ class PostKind:
     # URL names are "<name>_list", "<name>_detail", "<name>_create", "<name>_edit",
     # "<name>_status"; templates get the kind to build them.
     name: str
+    # What the kind adds to its detail page (offers: the host's verification), given the
+    # request and the post; keeps posts free of imports from the apps above it.
+    detail_context: Callable[[HttpRequest, Post], dict] | None = None
 
     @property
     def verbose_name(self) -> str:
@@ -150,6 +153,7 @@ def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpRespons
             "can_moderate": coordinator_scope(user=request.user).covers(post),
             "details": details_display(post.root_category.slug, post.details),
             "status_actions": _allowed_actions(post) if can_edit else [],
+            **(kind.detail_context(request, post) if kind.detail_context else {}),
         },
     )
 

@@ -20,6 +20,9 @@ def seeded_categories(transactional_db):
     from django.apps import apps
 
     importlib.import_module("posts.migrations.0002_seed_categories").seed(apps, None)
+    importlib.import_module("posts.migrations.0005_category_needs_verification").vet_accommodation(
+        apps, None
+    )
 
 
 @pytest.fixture

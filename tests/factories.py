@@ -64,6 +64,9 @@ class OfferFactory(_PostFactory):
         model = Offer
 
     capacity = 1
+    # A vetted host, so housing offers match in tests about other things; the tests of vetting
+    # (tests/offers/test_host_verification.py) start from None.
+    host_verified_at = factory.LazyFunction(timezone.now)
 
 
 class NeedFactory(_PostFactory):

@@ -14,12 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import CoordinatorScope, Membership, Organisation, Role, User
 from catalogue.services import projects_import_seed
 from needs.models import Need
 from needs.services import need_create
-from offers.models import Offer
-from offers.services import offer_create
+from offers.models import VERIFICATION_CHECKLIST, Offer, VerificationMethod
+from offers.selectors import host_verification_required
+from offers.services import host_verify, offer_create
 from posts.models import Category
 
 DEMO_PASSWORD = "pomoc-demo"
@@ -122,9 +123,13 @@ class Command(BaseCommand):
                 self._user(demo_email("refugee", n), [Role.IN_NEED], f"Олена {n}", language="uk")
                 for n in range(1, 13)
             ]
+            # The role alone grants nothing (accounts.scopes): the demo coordinator looks after
+            # the whole platform.
+            CoordinatorScope.objects.get_or_create(user=coordinator, platform=True)
             organisations = self._organisations(volunteers)
             created_offers = self._posts(Offer, rng, volunteers, organisations)
             created_needs = self._posts(Need, rng, in_need, organisations)
+            self._verify_hosts(coordinator)
         self.stdout.write(
             f"seed_demo: {created_offers} offers and {created_needs} needs created "
             f"({Offer.objects.count()} offers, {Need.objects.count()} needs in total); "
@@ -229,3 +234,20 @@ class Command(BaseCommand):
                 need_create(people_count=people_count, urgency=urgency, **common)
             created += 1
         return created
+
+    def _verify_hosts(self, coordinator: User) -> None:
+        """Two in three demo hosts in categories that vet hosts are verified by the
+        coordinator; the rest show "awaiting verification" and are not proposed."""
+        unverified = Offer.objects.filter(
+            host_verified_at__isnull=True, verifications__isnull=True
+        ).select_related("category__parent")
+        for index, offer in enumerate(unverified.order_by("pk")):
+            if not host_verification_required(offer) or index % 3 == 2:
+                continue
+            host_verify(
+                offer=offer,
+                actor=coordinator,
+                method=VerificationMethod.VIDEO_CALL,
+                checklist=dict.fromkeys(VERIFICATION_CHECKLIST, True),
+                household_members="Demo: the host alone.",
+            )
