@@ -212,7 +212,7 @@ def test_unused_account_is_warned_once_then_anonymised_after_the_warning_period(
     settings.POMOC_MATCHING_ON_SAVE = "off"
     # Given: someone last seen 18 months minus 10 days ago, with an active post, and someone
     # seen 17 months ago.
-    dormant = inactive_user(last_login=months_before(NOW, 18) + 10 * DAY)
+    dormant = inactive_user(last_login=months_before(NOW, 18) + 10 * DAY, preferred_language="en")
     email = dormant.email
     post = make_post(factories.NeedFactory, at=NOW - 400 * DAY, status="active", owner=dormant)
     recent = inactive_user(last_login=months_before(NOW, 17))
@@ -226,6 +226,10 @@ def test_unused_account_is_warned_once_then_anonymised_after_the_warning_period(
     assert counts(second)["inactive accounts warned"] == 0
     warnings = Notification.objects.filter(kind="account_inactive_warning")
     assert [n.recipient_id for n in warnings] == [dormant.pk]
+    # It goes out by email too, and says how to keep the account: log in.
+    assert warnings.get().deliveries.filter(channel="email").exists()
+    assert warnings.get().action_url.endswith("/accounts/login/")
+    assert "log in" in warnings.get().body_text
     dormant.refresh_from_db()
     assert dormant.is_active and dormant.email == email
 
