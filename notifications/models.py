@@ -34,6 +34,8 @@ class Notification(models.Model):
     action_url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when retention replaced a body that carried contacts (privacy/services.py).
+    purged_at = models.DateTimeField(_("purged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

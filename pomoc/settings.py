@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "matching",
     "moderation",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -405,6 +406,33 @@ POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWE
 POMOC_CONCERN_ANSWER_HOURS = int(os.environ.get("POMOC_CONCERN_ANSWER_HOURS", "48"))
 POMOC_REPORT_RATE_LIMIT = int(os.environ.get("POMOC_REPORT_RATE_LIMIT", "10"))
 POMOC_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_REPORT_RATE_WINDOW_SECONDS", "3600"))
+
+
+# Retention (issue 11, item 4): how long what people leave behind is kept, applied daily by the
+# "privacy-retention" schedule and by `manage.py retention`. The privacy page reads the same
+# values, so what it promises is what the code does. Each is an environment variable of the
+# same name.
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# Fulfilled, withdrawn and expired posts: exact point, title, description and details erased.
+POMOC_RETENTION_CLOSED_POST_DAYS = env_int("POMOC_RETENTION_CLOSED_POST_DAYS", 90)
+# The "you are connected" messages, which carry the other side's name, email and phone.
+POMOC_RETENTION_CONTACT_NOTIFICATION_DAYS = env_int("POMOC_RETENTION_CONTACT_NOTIFICATION_DAYS", 30)
+# A mail server's error text names addresses; kept only while someone may need to debug it.
+POMOC_RETENTION_DELIVERY_ERROR_DAYS = env_int("POMOC_RETENTION_DELIVERY_ERROR_DAYS", 30)
+# Typed place names sent to a network geocoder (the offline gazetteer keeps no cache).
+POMOC_RETENTION_GEOCODER_CACHE_DAYS = env_int("POMOC_RETENTION_GEOCODER_CACHE_DAYS", 30)
+# Free-text comments of reports a coordinator has handled (the report itself stays).
+POMOC_RETENTION_REPORT_COMMENT_DAYS = env_int("POMOC_RETENTION_REPORT_COMMENT_DAYS", 180)
+# Accounts nobody logged into for this long are anonymised, after a warning this many days
+# before.
+POMOC_RETENTION_INACTIVE_ACCOUNT_MONTHS = env_int("POMOC_RETENTION_INACTIVE_ACCOUNT_MONTHS", 18)
+POMOC_RETENTION_INACTIVE_WARNING_DAYS = env_int("POMOC_RETENTION_INACTIVE_WARNING_DAYS", 30)
+# Whom people write to about their data (the privacy page names it). Empty: the page names the
+# sender address of the site's emails instead.
+POMOC_DPO_EMAIL = os.environ.get("POMOC_DPO_EMAIL", "")
 
 # --- Authentication hardening (issue 10, attacks 2, 6 and 8) -------------------------------------
 # Kept in one block on purpose: it adjusts lists and dicts defined above (apps, middleware,

@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("places/check/", place_check, name="place_check"),
     path("", include("matching.urls")),
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
+    path("", include("privacy.urls")),  # /privacy/
     prefix_default_language=True,
 )
 

@@ -209,6 +209,9 @@ class Post(models.Model):
         verbose_name=_("hidden by"),
     )
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    # Set when retention (privacy/services.py) or the owner's account anonymisation erased the
+    # post's exact point and free text; such a post is never reactivated.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     # Posts by unverified people wait in the moderation queue until a coordinator reviews them.
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(

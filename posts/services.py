@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from geopy.distance import geodesic
 
 from accounts.models import Organisation, User
@@ -185,6 +188,11 @@ def post_set_status(post: P, *, actor: User | None, status: str) -> P:
                 % {"old": PostStatus(post.status).label, "new": PostStatus(status).label}
             }
         )
+    if post.anonymised_at is not None and status != PostStatus.WITHDRAWN:
+        # Its exact point and its words are gone: there is nothing left to offer or ask for.
+        raise ValidationError(
+            {"status": _("This post was anonymised after it closed. Please post a new one.")}
+        )
     if status == PostStatus.ACTIVE and post.valid_until and post.valid_until < timezone.localdate():
         raise ValidationError(
             {"valid_until": _("Set a new “valid until” date before reactivating this post.")}
@@ -200,3 +208,43 @@ def posts_expire(model: type[Post], *, today: dt.date | None = None) -> int:
     return model.objects.filter(
         status__in=[PostStatus.ACTIVE, PostStatus.PAUSED], valid_until__lt=today
     ).update(status=PostStatus.EXPIRED, updated_at=timezone.now())
+
+
+# What an anonymised post is called instead of its title, in its owner's language.
+ANONYMISED_TITLE = gettext_lazy("Closed post (anonymised)")
+
+
+def posts_anonymise(queryset: QuerySet[P], *, now: dt.datetime | None = None) -> int:
+    """Erase what could locate or identify a person in these posts; returns how many changed.
+
+    1. The exact point becomes the public grid point (``public_location``, about 1 km), so the
+       place a person stayed at is gone; PostgreSQL regenerates the derived columns from it.
+    2. The title becomes a neutral placeholder in the owner's language (a title is required);
+       description and category details are cleared.
+    3. The place name (a municipality or city district, never a street), the category, the
+       dates and the status stay, so statistics and the match history still read.
+
+    Posts anonymised before are skipped, so running it twice changes nothing more. One
+    ``UPDATE`` per language, without ``save()``: ``updated_at`` keeps the closing time.
+    """
+    now = now or timezone.now()
+    pending = queryset.filter(anonymised_at__isnull=True)
+    codes = [code for code, _name in settings.LANGUAGES]
+    changed = 0
+    for code in codes:
+        rows = pending.filter(owner__preferred_language=code)
+        if code == settings.LANGUAGE_CODE:
+            # Owners with a language the site no longer offers get the default one.
+            rows = pending.exclude(
+                owner__preferred_language__in=[c for c in codes if c != settings.LANGUAGE_CODE]
+            )
+        with translation.override(code):
+            title = str(ANONYMISED_TITLE)
+        changed += rows.update(
+            location=F("public_location"),
+            title=title,
+            description="",
+            details={},
+            anonymised_at=now,
+        )
+    return changed

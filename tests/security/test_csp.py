@@ -106,6 +106,7 @@ def pages(coordinator):
         "/en/accounts/login/",
         "/en/accounts/signup/",
         "/en/catalogue/",
+        "/en/privacy/",
         "/api/docs/",
     ]
     signed_in = [
