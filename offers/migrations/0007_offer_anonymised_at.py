@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offers', '0005_public_location'),
+        ('offers', '0006_host_verification'),
     ]
 
     operations = [
