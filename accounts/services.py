@@ -103,6 +103,22 @@ def user_signup_complete(
     return user
 
 
+@transaction.atomic
+def user_profile_update(
+    *, user: User, display_name: str, phone: str, preferred_language: str
+) -> User:
+    """What a person says about themselves: the name and phone the other side of a connected
+    match sees, and the language Pomoc speaks to them. The phone is stored in E.164."""
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    user.display_name = (display_name or "").strip()
+    user.phone = phone or ""
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "phone", "preferred_language"])
+    return user
+
+
 def user_set_language(*, user: User, language: str) -> None:
     """Remember the interface language a signed-in person chose; unknown codes are ignored."""
     if language in dict(settings.LANGUAGES) and user.preferred_language != language:
