@@ -460,12 +460,8 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = (
 PHONENUMBER_DEFAULT_REGION = os.environ.get("POMOC_PHONE_REGION", "CZ")
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 # Private files (data downloads): outside STATIC_ROOT and never served by the web server, only
-# by rights.views.data_export_download to their owner behind a signed link.
+# by rights.views.data_export_download to their owner behind a signed link (rights/storage.py).
 POMOC_PRIVATE_ROOT = Path(os.environ.get("POMOC_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
-STORAGES["private"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(POMOC_PRIVATE_ROOT), "base_url": None},
-}
 # A download with more rows than this is built by the django-q2 worker; smaller ones at once.
 POMOC_DATA_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("POMOC_DATA_EXPORT_INLINE_MAX_ROWS", "500"))
 # How long the signed link to a download works (and the file is kept).

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rights.storage import private_storage
 
 
 class ContactField(models.TextChoices):
@@ -143,10 +144,6 @@ class AccountErasure(models.Model):
         return self.erased_by_id is not None and self.erased_by_id != self.user_id
 
 
-def _private_storage():
-    return storages["private"]
-
-
 class DataExport(models.Model):
     """A person's download of their data: built at once or by the worker, kept in private
     storage until it expires."""
@@ -165,7 +162,7 @@ class DataExport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    file = models.FileField(_("file"), storage=_private_storage, blank=True, max_length=300)
+    file = models.FileField(_("file"), storage=private_storage, blank=True, max_length=300)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -337,7 +337,7 @@ def erased_email(user: User) -> str:
     return f"deleted-{user.pk}@invalid"
 
 
-def _withdraw_open_matches(user: User) -> int:
+def _withdraw_open_matches(user: User, *, actor: User) -> int:
     """Withdraw the open matches of the person's posts. A side that was already asked to
     answer (approved) is told neutrally that the other side is no longer available; a mere
     proposal was never shown to anyone but coordinators."""
@@ -353,7 +353,7 @@ def _withdraw_open_matches(user: User) -> int:
         was = match.status
         MatchTransition.objects.create(
             match=match,
-            actor=None,
+            actor=actor,
             from_status=was,
             to_status=MatchStatus.WITHDRAWN,
             reason="The other side is no longer available.",
@@ -433,7 +433,7 @@ def account_erase(*, user: User, actor: User, reason: str = "") -> AccountErasur
     if AccountErasure.objects.filter(user=user).exists():
         raise ValidationError(_("This account was already deleted."))
 
-    matches_withdrawn = _withdraw_open_matches(user)
+    matches_withdrawn = _withdraw_open_matches(user, actor=actor)
     posts_withdrawn = _withdraw_and_clear_posts(user)
 
     old_email = user.email

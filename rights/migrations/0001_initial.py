@@ -3,7 +3,7 @@
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
-import rights.models
+import rights.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('pending', 'Being prepared'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=300, storage=rights.models._private_storage, upload_to='', verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=300, storage=rights.storage.private_storage, upload_to='', verbose_name='file')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
