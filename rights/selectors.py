@@ -95,7 +95,10 @@ def erasable_people_for(*, actor: User) -> QuerySet[User]:
     scope = coordinator_scope(user=actor)
     if scope.is_empty:
         return User.objects.none()
-    people = User.objects.filter(is_active=True).exclude(pk=actor.pk).exclude(is_superuser=True)
+    # Blocked (inactive) people may ask too; an account already erased is gone.
+    people = (
+        User.objects.filter(erasure__isnull=True).exclude(pk=actor.pk).exclude(is_superuser=True)
+    )
     posts = scope.post_q()
     if posts is not None:
         owners = Q(pk__in=[])
