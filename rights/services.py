@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import secrets
 import zipfile
 
@@ -50,6 +51,8 @@ from rights.selectors import (
     user_posts,
     user_reports,
 )
+
+logger = logging.getLogger("pomoc.rights")
 
 # --- consent and the contact access log ---------------------------------------------------------
 
@@ -149,7 +152,19 @@ def data_exports_delete(*, user: User | None = None, expired_only: bool = False)
 
 
 def data_export_build(*, export_id: int) -> str:
-    """Build one download (safe to run twice: a ready one is left alone). Returns the status."""
+    """Build one download (safe to run twice: a ready one is left alone). Returns the status;
+    a build that breaks leaves the download "failed" (the person is told) and is logged."""
+    try:
+        return _data_export_build(export_id)
+    except Exception as error:
+        logger.exception("data export %s failed", export_id)
+        DataExport.objects.filter(pk=export_id, status=DataExport.Status.PENDING).update(
+            status=DataExport.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        return DataExport.Status.FAILED
+
+
+def _data_export_build(export_id: int) -> str:
     with transaction.atomic():
         export = (
             DataExport.objects.select_for_update().select_related("user").filter(pk=export_id)

@@ -31,6 +31,10 @@ def my_data(request: HttpRequest) -> HttpResponse:
         export = data_export_request(user=request.user)
         if export.status == export.Status.READY:
             messages.success(request, _("Your download is ready."))
+        elif export.status == export.Status.FAILED:
+            messages.error(
+                request, _("Your download could not be prepared. Please try again later.")
+            )
         else:
             messages.info(
                 request,

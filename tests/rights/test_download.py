@@ -154,3 +154,21 @@ def test_anonymous_cannot_ask_for_a_download(client):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert not DataExport.objects.exists()
+
+
+def test_a_download_that_breaks_is_marked_failed_not_a_500(client, monkeypatch):
+    owner = UserFactory()
+    NeedFactory(owner=owner)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("rights.services.render_to_string", broken)
+    client.force_login(owner)
+    response = client.post(reverse("my_data"), follow=True)
+    assert response.status_code == 200
+    assert "could not be prepared" in response.content.decode()
+    export = DataExport.objects.get(user=owner)
+    assert (export.status, export.error, bool(export.file)) == ("failed", "disk full", False)
+    # Nobody's access log holds a view from a download that never arrived.
+    assert not ContactAccess.objects.exists()
