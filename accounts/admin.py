@@ -61,6 +61,22 @@ class UserAdmin(DjangoUserAdmin):
             fields.extend(USER_PRIVILEGE_FIELDS)
         return fields
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The page shows the person's email and phone: a view of their contact, logged where
+        # they can see it (issue 11). Only a page actually shown (not a 302 after saving or a
+        # refusal) counts.
+        if request.method == "GET" and response.status_code == 200:
+            subject = self.get_object(request, object_id)
+            if subject is not None:
+                from rights.models import ContactAccess
+                from rights.services import contact_access_record
+
+                contact_access_record(
+                    viewer=request.user, subject=subject, where=ContactAccess.Where.ADMIN_USER_PAGE
+                )
+        return response
+
     def has_change_permission(self, request, obj=None) -> bool:
         # Changing a superuser's email or password would take the account over.
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import Organisation, User
 from accounts.services import SignupIntent, user_signup_complete
@@ -65,3 +66,24 @@ class MembershipRequestForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.exclude(
             memberships__user=user
         ).order_by("name")
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=150,
+        required=False,
+        help_text=_("The name the other side of a connected match sees."),
+    )
+    phone = PhoneNumberField(
+        label=_("Phone"),
+        required=False,
+        help_text=_(
+            "With the country code, e.g. +420 777 123 456 or +380 50 123 4567; "
+            "a number without one is read as Czech. Shown only to the other side of a "
+            "connected match."
+        ),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES
+    )

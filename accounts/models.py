@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Role(models.TextChoices):
@@ -44,7 +45,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Stored in E.164 (+420777123456), validated with libphonenumber; numbers typed without a
+    # country code are read in PHONENUMBER_DEFAULT_REGION.
+    phone = PhoneNumberField(_("phone"), blank=True)
     roles = ArrayField(
         models.CharField(max_length=32, choices=Role.choices),
         default=list,

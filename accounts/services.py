@@ -103,6 +103,22 @@ def user_signup_complete(
     return user
 
 
+@transaction.atomic
+def user_profile_update(
+    *, user: User, display_name: str, phone: str, preferred_language: str
+) -> User:
+    """What a person says about themselves: the name and phone the other side of a connected
+    match sees, and the language Pomoc speaks to them. The phone is stored in E.164."""
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Unknown language.")})
+    user.display_name = (display_name or "").strip()
+    user.phone = phone or ""
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "phone", "preferred_language"])
+    return user
+
+
 def user_set_language(*, user: User, language: str) -> None:
     """Remember the interface language a signed-in person chose; unknown codes are ignored."""
     if language in dict(settings.LANGUAGES) and user.preferred_language != language:
@@ -126,44 +142,3 @@ def api_tokens_revoke(*, user: User) -> int:
     """Delete the user's API tokens (signing out every app); returns how many there were."""
     deleted, _by_model = Token.objects.filter(user=user).delete()
     return deleted
-
-
-@transaction.atomic
-def user_anonymise(*, user: User) -> User:
-    """Erase a person from their account and keep the row, so audit trails (match history,
-    reports, blocks) keep a pseudonymous actor; the email address can be registered again.
-
-    Minimal on purpose, in one function, so a richer account deletion can replace it: name,
-    phone and email erased (``deleted-<id>@invalid``), password unusable, account inactive,
-    allauth's email addresses and API tokens deleted, open posts withdrawn through their
-    services (the matcher withdraws their proposals) and every post of theirs anonymised.
-    """
-    # Imported here: posts depend on accounts, not the other way round.
-    from allauth.account.models import EmailAddress
-
-    from needs.models import Need
-    from needs.services import need_set_status
-    from offers.models import Offer
-    from offers.services import offer_set_status
-    from posts.models import PostStatus
-    from posts.services import posts_anonymise
-
-    open_statuses = [PostStatus.DRAFT, PostStatus.ACTIVE, PostStatus.PAUSED]
-    for offer in Offer.objects.filter(owner=user, status__in=open_statuses):
-        offer_set_status(offer, actor=None, status=PostStatus.WITHDRAWN)
-    for need in Need.objects.filter(owner=user, status__in=open_statuses):
-        need_set_status(need, actor=None, status=PostStatus.WITHDRAWN)
-    posts_anonymise(Offer.objects.filter(owner=user))
-    posts_anonymise(Need.objects.filter(owner=user))
-
-    user.email = f"deleted-{user.pk}@invalid"
-    user.display_name = ""
-    user.first_name = ""
-    user.last_name = ""
-    user.phone = ""
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()
-    EmailAddress.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
-    return user

@@ -2,18 +2,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.forms import MembershipRequestForm
+from accounts.forms import MembershipRequestForm, ProfileForm
 from accounts.models import Membership
 from accounts.scopes import coordinator_scope
 from accounts.selectors import memberships_to_decide, user_memberships
-from accounts.services import membership_decide, membership_request, user_set_language
+from accounts.services import (
+    membership_decide,
+    membership_request,
+    user_profile_update,
+    user_set_language,
+)
 
 
 @require_POST
@@ -75,3 +80,31 @@ def membership_decide_view(request: HttpRequest, pk: int, decision: str) -> Http
     else:
         messages.success(request, _("The request was declined."))
     return redirect("membership_queue")
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """Name, phone and language, and a preview of what the other side of a connected match
+    sees (the same fragment as the match page)."""
+    user = request.user
+    initial = {
+        "display_name": user.display_name,
+        "phone": user.phone,
+        "preferred_language": user.preferred_language,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("my_profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "person": user},
+        status=400 if form.errors else 200,
+    )

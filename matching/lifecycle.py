@@ -46,6 +46,7 @@ from offers.models import Offer
 from offers.selectors import host_verification_required
 from posts.models import PostStatus
 from posts.services import post_set_status
+from rights.services import consent_record
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.PROPOSED: frozenset(
@@ -292,6 +293,8 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
         _require_open_posts(match)
         # Memberships may have changed since the approval.
         _require_two_people(match)
+        # Accepting is consent to show the other side these contact fields (issue 11).
+        consent_record(user=actor, match=match)
     answer = Response.ACCEPTED if accept else Response.DECLINED
     if "offer" in sides:
         match.offer_response = answer

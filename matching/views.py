@@ -30,6 +30,8 @@ from matching.selectors import (
 from moderation.models import Concern
 from needs.models import Need
 from offers.models import Offer
+from rights.models import ContactAccess
+from rights.services import contact_access_record
 
 QUEUE_PAGE_SIZE = 25  # each proposal carries a small map: keep a page light on a phone
 
@@ -195,6 +197,11 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if connected and sides:
         for side in sorted({"offer", "need"} - sides):
             others.append(getattr(match, side).owner)
+    for person in others:
+        # Every showing of someone's contact goes into their access log (issue 11).
+        contact_access_record(
+            viewer=request.user, subject=person, where=ContactAccess.Where.MATCH_PAGE, match=match
+        )
     return render(
         request,
         "matching/match_detail.html",

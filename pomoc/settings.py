@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "matching",
     "moderation",
     "privacy",
+    "phonenumber_field",
+    "rights",
 ]
 
 MIDDLEWARE = [
@@ -483,3 +485,15 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = (
     "accounts.api.authentication.ExpiringTokenAuthentication"
 )
 # --- end of the authentication hardening block ----------------------------------------------------
+
+# --- People's rights over their data (issue 11: profile, download, deletion, access log) --------
+# Phones are stored in E.164; a number typed without "+country" is read as Czech.
+PHONENUMBER_DEFAULT_REGION = os.environ.get("POMOC_PHONE_REGION", "CZ")
+PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Private files (data downloads): outside STATIC_ROOT and never served by the web server, only
+# by rights.views.data_export_download to their owner behind a signed link (rights/storage.py).
+POMOC_PRIVATE_ROOT = Path(os.environ.get("POMOC_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+# A download with more rows than this is built by the django-q2 worker; smaller ones at once.
+POMOC_DATA_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("POMOC_DATA_EXPORT_INLINE_MAX_ROWS", "500"))
+# How long the signed link to a download works (and the file is kept).
+POMOC_DATA_EXPORT_LINK_HOURS = int(os.environ.get("POMOC_DATA_EXPORT_LINK_HOURS", "24"))

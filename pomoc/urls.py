@@ -9,6 +9,7 @@ from accounts.views import (
     membership_decide_view,
     membership_queue,
     my_organisations,
+    my_profile,
 )
 from places.views import place_check
 from pomoc import views
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", views.my_posts, name="my_posts"),
     path("my/organisations/", my_organisations, name="my_organisations"),
+    path("my/profile/", my_profile, name="my_profile"),
+    path("", include("rights.urls")),  # /my/data/, /my/delete/, coordinators' deletion on request
     path("coordination/memberships/", membership_queue, name="membership_queue"),
     path(
         "coordination/memberships/<int:pk>/<slug:decision>/",

@@ -21,7 +21,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import user_anonymise
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
@@ -119,8 +118,12 @@ def _accounts_warn(due: QuerySet[User], *, now: dt.datetime) -> None:
 
 
 def _accounts_anonymise(due: QuerySet[User]) -> None:
+    # The same erasure as "Delete my account", by the system, with the rule as the reason.
+    from rights.services import account_erase
+
+    months = selectors.retention_periods().inactive_account_months
     for user in due:
-        user_anonymise(user=user)
+        account_erase(user=user, actor=None, reason=f"Unused for {months} months (retention rule).")
 
 
 def _notifications_purge(due: QuerySet, *, now: dt.datetime) -> None:

@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     display_name = factory.Sequence(lambda n: f"User {n}")
-    phone = factory.Sequence(lambda n: f"+420 777 000 {n:03d}")
+    phone = factory.Sequence(lambda n: f"+420777{n:06d}")  # valid E.164 (a Czech mobile)
     roles = factory.LazyFunction(lambda: ["volunteer"])
     password = factory.django.Password("correct horse battery")
 

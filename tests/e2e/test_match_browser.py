@@ -20,7 +20,7 @@ def test_coordinator_approves_and_volunteer_accepts(page, live_server):
     )
     CoordinatorScope.objects.create(user=coordinator, platform=True)
     volunteer = UserFactory(
-        email="vol@example.org", phone="+420 600 100 200", preferred_language="en"
+        email="vol@example.org", phone="+420 601 100 200", preferred_language="en"
     )
     refugee = UserFactory(
         email="ref@example.org", phone="+380 50 700 8000", preferred_language="en"
@@ -57,5 +57,5 @@ def test_coordinator_approves_and_volunteer_accepts(page, live_server):
     page.get_by_role("button", name="Accept").click()
     page.wait_for_selector("text=Connected")
     assert volunteer.email in page.content()
-    assert volunteer.phone in page.content()
+    assert str(volunteer.phone) in page.content()
     assert Match.objects.get(pk=match.pk).status == MatchStatus.CONNECTED

@@ -24,9 +24,9 @@ def _connect(match: Match) -> Match:
 def _contacts(match: Match) -> list[str]:
     return [
         match.offer.owner.email,
-        match.offer.owner.phone,
+        str(match.offer.owner.phone),
         match.need.owner.email,
-        match.need.owner.phone,
+        str(match.need.owner.phone),
     ]
 
 
@@ -35,7 +35,7 @@ def _leaked(match: Match, notification: Notification) -> list[str]:
     me = notification.recipient
     other = match.need.owner if me == match.offer.owner else match.offer.owner
     text = notification.subject + notification.body_text + notification.body_html
-    return [value for value in (other.email, other.phone) if value and value in text]
+    return [value for value in (other.email, str(other.phone)) if value and value in text]
 
 
 def test_approve_records_who_and_asks_both_sides(proposal, platform_coordinator):
@@ -99,7 +99,7 @@ def test_both_accepting_connects_and_discloses_contacts(proposal, platform_coord
     to_offer = Notification.objects.get(kind="match_connected", recipient=proposal.offer.owner)
     to_need = Notification.objects.get(kind="match_connected", recipient=proposal.need.owner)
     assert proposal.need.owner.email in to_offer.body_text
-    assert proposal.need.owner.phone in to_offer.body_html
+    assert str(proposal.need.owner.phone) in to_offer.body_html
     assert proposal.offer.owner.email in to_need.body_text
     # Every message before this one is free of the other side's contact.
     earlier = Notification.objects.exclude(kind="match_connected")

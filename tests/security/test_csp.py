@@ -118,6 +118,10 @@ def pages(coordinator):
         "/en/coordinate/",
         "/en/coordination/moderation/",
         "/en/coordination/dashboard/",
+        "/en/my/profile/",
+        "/en/my/data/",
+        "/en/my/data/access/",
+        "/en/my/delete/",
     ]
     return anonymous, signed_in
 
