@@ -17,7 +17,8 @@ The rules, all in the WHERE clause:
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
 - a host in a category that vets hosts is verified (``_HOST_VETTED``);
 - what the need's details require: pets welcome, wheelchair access, cargo, the interpreting
-  language pair (``_DETAIL_RULES``);
+  language pair, and no single-adult host for a group with children or of women only
+  (``_DETAIL_RULES``);
 - no person on both sides: different owners, different organisations, and neither the owner
   nor any staff member of one side's organisation is on the other side;
 - no Match for the pair exists, unless one the engine withdrew (its offer or need was closed,
@@ -133,6 +134,12 @@ _DETAIL_RULES = " AND ".join(
             f"""(NOT n.details @> '{{"{flag}": true}}' OR o.details @> '{{"{flag}": true}}')"""
             for flag in _REQUIRED_FLAGS
         ),
+        # Safe hosting: a group with children, or of women only, is never placed with a host
+        # who lives alone, nor with one who did not say who lives in the home. Only a
+        # coordinator can pair them, by hand, with a recorded reason (match_create_manual).
+        """(NOT (n.details @> '{"children": true}' OR n.details @> '{"women_only": true}')
+            OR (o.details ? 'household'
+                AND NOT o.details @> '{"household": "single_adult"}'))""",
         # An interpreter covers a language pair either way round.
         """(NOT (n.details ? 'language_from' AND n.details ? 'language_to')
             OR (least(o.details->>'language_from', o.details->>'language_to')

@@ -32,6 +32,16 @@ class RejectForm(forms.Form):
 class ManualMatchForm(forms.Form):
     offer = forms.IntegerField(label=_("Offer id"), min_value=1)
     need = forms.IntegerField(label=_("Need id"), min_value=1)
+    household_override = forms.BooleanField(
+        label=_("I checked this host for a group with children or of women only"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Required when you override the household rule; kept in the history."),
+    )
 
 
 class CloseForm(forms.Form):

@@ -245,8 +245,23 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
     return pair.score, explanation(pair, settings.POMOC_MATCHING_WEIGHTS)
 
 
+def household_conflict(offer: Offer, need: Need) -> bool:
+    """The safe-hosting rule of the candidate SQL (``matching.candidates._DETAIL_RULES``) for one
+    pair: a group with children, or of women only, and a host who lives alone or did not say."""
+    vulnerable = need.details.get("children") is True or need.details.get("women_only") is True
+    household = offer.details.get("household")
+    return vulnerable and (household is None or household == "single_adult")
+
+
 @transaction.atomic
-def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = "") -> Match:
+def match_create_manual(
+    *,
+    offer: Offer,
+    need: Need,
+    actor: User,
+    reason: str = "",
+    household_override: bool = False,
+) -> Match:
     """A coordinator pairs any active offer with a need they look after; it is approved at
     once (the coordinator checked it) and scored so the breakdown is shown like any other."""
     if not need_in_scope(user=actor, need=need):
@@ -260,6 +275,17 @@ def match_create_manual(*, offer: Offer, need: Need, actor: User, reason: str = 
         errors["offer"] = _("This host has not been verified yet.")
     if pair_shares_a_person(offer=offer, need=need):
         errors["need"] = _("The same person is on both sides of this offer and need.")
+    reason = (reason or "").strip()
+    if household_conflict(offer, need):
+        if not household_override:
+            errors["need"] = _(
+                "This group includes children or is women only, and the host lives alone or "
+                "has not said who lives in the home. Only override this with a reason."
+            )
+        elif not reason:
+            errors["reason"] = _("Say why this group may stay with this host.")
+        else:
+            reason = _("Household rule overridden: %(reason)s") % {"reason": reason}
     earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
     # A pair the engine withdrew (a post was paused or hidden) may be taken up again; any other
     # earlier match, and above all a "no", stands.

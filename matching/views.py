@@ -162,7 +162,13 @@ def match_create_manual(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No offer or need with that id."))
         return _queue_redirect(request)
     try:
-        match = lifecycle.match_create_manual(offer=offer, need=need, actor=request.user)
+        match = lifecycle.match_create_manual(
+            offer=offer,
+            need=need,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            household_override=form.cleaned_data["household_override"],
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return _queue_redirect(request)
