@@ -448,6 +448,10 @@ def main() -> None:
         "--plain-max-size", type=int, default=TARGET_SIZE,
         help="sizes above this skip the plain PostGIS baseline (an hour at 1 000 000)",
     )  # fmt: skip
+    parser.add_argument(
+        "--steady-max-size", type=int, default=TARGET_SIZE,
+        help="sizes above this skip the steady-state pass (slow: see README)",
+    )  # fmt: skip
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "matching.json"))
     args = parser.parse_args()
 
@@ -485,6 +489,38 @@ def main() -> None:
         results.setdefault(key, {})
     sizes = sorted(args.sizes)
     baseline_data = None
+
+    def run_info() -> dict:
+        return {
+            "settings": {
+                "candidates_per_need": k,
+                "per_need": settings.POMOC_MATCHING_PER_NEED,
+                "per_offer": settings.POMOC_MATCHING_PER_OFFER,
+                "optimal_max_pairs": settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS,
+                "workers": settings.POMOC_MATCHING_WORKERS,
+                "detail_rules_in_matcher": details,
+                "seed": args.seed,
+                "repeat": args.repeat,
+                "plain_repeat": args.plain_repeat,
+                "sizes_this_run": sizes,
+            },
+            "machine": machine() | {"load_average_at_start_1_5_15": load_at_start},
+            "measured_at": timezone.now().isoformat(timespec="seconds"),
+        }
+
+    def save(results: dict, info: dict, *, final: bool = False) -> None:
+        """Write what is measured so far (a long run stopped half-way keeps its figures). The
+        run that measures the target size describes the file's machine and settings; another
+        (a --sizes 1000000 run) is described under ``other_runs``."""
+        if TARGET_SIZE in sizes or "machine" not in results:
+            results.update(info)
+        else:
+            results.setdefault("other_runs", {})[" ".join(map(str, sizes))] = info | {
+                "finished": final
+            }
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
     for size in sizes:
         offers, needs = synthetic_pair(size, args.seed, fixed)
         load_s = load_size(offers, needs, now)
@@ -496,20 +532,24 @@ def main() -> None:
         results["ckdtree_s"][str(size)] = compared["ckdtree_s"]
         results["baseline_details"][str(size)] = compared
         print(f"baselines {size}: {compared}", flush=True)
+        save(results, run_info())
         elapsed, stats = full_passes(args.repeat)
         stats["load_s"] = round(load_s, 2)
         results["full_pass_s"][str(size)] = round(elapsed, 3)
         results["full_pass_details"][str(size)] = stats
         print(f"full pass {size} x {size}: {elapsed:.2f} s {stats}", flush=True)
+        save(results, run_info())
         if size == BASELINE_SIZE:
             baseline_data = (offers, needs)
             results["assignment_comparison"] = assignment_comparison(str(size))
             print(f"assignment: {results['assignment_comparison']}", flush=True)
             full_passes(1)  # the comparison emptied the Match table; the steady state needs it full
-        elapsed, stats = steady_state(fixed, args.seed, now, size)
-        results["steady_state_pass_s"][str(size)] = round(elapsed, 3)
-        results["steady_state_details"][str(size)] = stats
-        print(f"steady-state pass {size}: {elapsed:.2f} s {stats}", flush=True)
+        if size <= args.steady_max_size:
+            elapsed, stats = steady_state(fixed, args.seed, now, size)
+            results["steady_state_pass_s"][str(size)] = round(elapsed, 3)
+            results["steady_state_details"][str(size)] = stats
+            print(f"steady-state pass {size}: {elapsed:.2f} s {stats}", flush=True)
+            save(results, run_info())
         if size == sizes[-1]:
             by_kind = {}
             for kind in ("need", "offer"):
@@ -545,27 +585,11 @@ def main() -> None:
             results["postgis_plain_s"][target] / full, 2
         )
         results["ratio_vs_ckdtree_100000"] = round(full / results["ckdtree_s"][target], 2)
-    results["settings"] = {
-        "candidates_per_need": k,
-        "per_need": settings.POMOC_MATCHING_PER_NEED,
-        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
-        "optimal_max_pairs": settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS,
-        "workers": settings.POMOC_MATCHING_WORKERS,
-        "detail_rules_in_matcher": details,
-        "seed": args.seed,
-        "repeat": args.repeat,
-        "sizes_this_run": sizes,
-    }
-    results["machine"] = machine()
-    results["machine"]["load_average_at_start_1_5_15"] = load_at_start
-    results["measured_at"] = timezone.now().isoformat(timespec="seconds")
-
+    save(results, run_info(), final=True)
     from bench.report import table
 
     print()
     print(table(results))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwritten {output}")
 
 

@@ -143,6 +143,8 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
     if "incremental_p50_ms" in results:
         size = _count(results["incremental_size"])
         for kind, prefix in (("need", "incremental_"), ("offer", "incremental_offer_")):
+            if f"{prefix}p95_ms" not in results:
+                continue
             p95 = results[f"{prefix}p95_ms"]
             out.append(
                 (
@@ -207,25 +209,32 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def _run_note(info: dict) -> str:
+    machine = info["machine"]
+    settings = info.get("settings", {})
+    rules = "yes" if settings.get("detail_rules_in_matcher") else "no"
+    start = ", ".join(map(str, machine.get("load_average_at_start_1_5_15", [])))
+    end = ", ".join(map(str, machine.get("load_average_1_5_15", [])))
+    sizes = ", ".join(_count(size) for size in settings.get("sizes_this_run", []))
+    return (
+        f"sizes {sizes} measured {info.get('measured_at', '')} on {machine['cores']} cores "
+        f"({machine['cpu']}), {machine['postgres']} + PostGIS {machine['postgis']}, Python "
+        f"{machine['python']}; load average (1, 5, 15 min) {start} at the start and {end} at "
+        f"the end" + (f"; {machine['note']}" if machine.get("note") else "") + f". Detail "
+        f"rules in the matcher: {rules}."
+    )
+
+
 def table(results: dict) -> str:
     lines = ["| measure | result | target |", "|---|---|---|"]
     lines += [
         f"| {measure} | {result} | {target or '—'} |" for measure, result, target in rows(results)
     ]
-    machine = results.get("machine", {})
-    settings = results.get("settings", {})
-    if machine:
-        rules = "yes" if settings.get("detail_rules_in_matcher") else "no"
-        lines += [
-            "",
-            f"Measured {results.get('measured_at', '')} on {machine['cores']} cores "
-            f"({machine['cpu']}), {machine['postgres']} + PostGIS {machine['postgis']}, Python "
-            f"{machine['python']}; load average (1, 5, 15 min) "
-            f"{', '.join(map(str, machine.get('load_average_at_start_1_5_15', [])))} at the start "
-            f"and {', '.join(map(str, machine.get('load_average_1_5_15', [])))} at the end"
-            + (f"; {machine['note']}" if machine.get("note") else "")
-            + f". Detail rules in the matcher: {rules}.",
-        ]
+    if "machine" in results:
+        lines += ["", "Runs: " + _run_note(results)]
+    for info in results.get("other_runs", {}).values():
+        finished = "" if info.get("finished", True) else " (stopped before the end)"
+        lines += ["", f"Also{finished}: " + _run_note(info)]
     return "\n".join(lines)
 
 
