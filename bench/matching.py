@@ -7,13 +7,15 @@ first use), so development data is never touched. For each size N it loads N off
 (seeded, clustered around real Czech towns from the gazetteer, realistic spread of categories,
 languages, radii and issue 13's details: ``bench/data.py``) with COPY, then, on that data:
 
-1. the baselines' candidates, each timed (median of ``--repeat``): the matcher's own candidate
+1. the baselines' candidates, each timed (median of ``--repeat``; of ``--plain-repeat``, 1,
+   for the slow plain query, skipped above ``--plain-max-size``): the matcher's own candidate
    probes alone, the plain PostGIS query (``postgis_plain_s``) and the scipy KD-tree
    (``ckdtree_s``), all three with the matcher's worker count, and how far their candidate
    pairs agree (``bench/baselines.py``);
 2. full passes from an empty Match table (``full_pass_s``, the median of ``--repeat``);
 3. a steady-state pass: the Match table full from the previous pass, then 10 % of the posts
-   changed (moved, paused, or new), then one full pass timed (``steady_state_pass_s``).
+   changed (moved, paused, or new), then one full pass timed (``steady_state_pass_s``;
+   skipped above ``--steady-max-size``).
 
 At the largest size it then times the incremental pass for 200 new needs and 200 new offers. At
 10 000 (the baseline size) also the NumPy brute force, geopy's geodesic on a sample
