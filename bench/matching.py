@@ -1,15 +1,28 @@
-"""Benchmark of the matcher: full pass, incremental pass, and a brute-force NumPy baseline.
+"""Benchmark of the matcher: full, steady-state and incremental passes against three baselines.
 
     POMOC_PG_PORT=... .venv/bin/python bench/matching.py [--sizes 10000 100000] [--seed 7]
 
 Uses its own database (``pomoc_bench`` in the same PostgreSQL cluster, created and migrated on
 first use), so development data is never touched. For each size N it loads N offers and N needs
 (seeded, clustered around real Czech towns from the gazetteer, realistic spread of categories,
-languages and radii) with COPY, then times full passes from an empty Match table (``--repeat``,
-default 3; the median counts). At the largest size it then times the incremental pass for 200 new
-needs. The baseline is a NumPy
-brute-force haversine top-k over the same 10 000 × 10 000 data with the same rules, plus geopy's
-geodesic on a sample, extrapolated. Prints a table and writes bench/results/matching.json.
+languages, radii and issue 13's details: ``bench/data.py``) with COPY, then, on that data:
+
+1. the baselines' candidates, each timed (median of ``--repeat``; of ``--plain-repeat``, 1,
+   for the slow plain query, skipped above ``--plain-max-size``): the matcher's own candidate
+   probes alone, the plain PostGIS query (``postgis_plain_s``) and the scipy KD-tree
+   (``ckdtree_s``), all three with the matcher's worker count, and how far their candidate
+   pairs agree (``bench/baselines.py``);
+2. full passes from an empty Match table (``full_pass_s``, the median of ``--repeat``);
+3. a steady-state pass: the Match table full from the previous pass, then 10 % of the posts
+   changed (moved, paused, or new), then one full pass timed (``steady_state_pass_s``;
+   skipped above ``--steady-max-size``).
+
+At the largest size it then times the incremental pass for 200 new needs and 200 new offers. At
+10 000 (the baseline size) also the NumPy brute force, geopy's geodesic on a sample
+(extrapolated) and greedy against optimal assignment. Prints a table and writes
+bench/results/matching.json, keeping the figures of sizes this run did not measure (so that
+``--sizes 1000000`` adds to the 10 000 / 100 000 run). ``bench/report.py`` turns the file into
+the README's table.
 """
 
 from __future__ import annotations
@@ -22,27 +35,33 @@ import platform
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this folder comes first on the path, where ``matching`` would be this file.
+if str(ROOT) not in sys.path[:1]:
+    sys.path.insert(0, str(ROOT))
+
+from bench import baselines  # noqa: E402
+from bench.data import LANGUAGES, Synthetic, load  # noqa: E402, F401 (the tests use them from here)
+
 BENCH_DB = os.environ.get("POMOC_BENCH_DB", "pomoc_bench")
 PORT = os.environ.get("POMOC_PG_PORT", "54329")
 
-LANGUAGES = ["cs", "uk", "en", "ru", "de"]
-# Probabilities that a post speaks each language (independently; at least one is forced).
-OFFER_LANGUAGE_P = [0.92, 0.3, 0.35, 0.2, 0.08]
-NEED_LANGUAGE_P = [0.15, 0.9, 0.1, 0.4, 0.02]
-OFFER_RADII, OFFER_RADII_P = [2, 5, 10, 20, 30, 50, 100], [0.05, 0.15, 0.3, 0.25, 0.1, 0.1, 0.05]
-NEED_RADII, NEED_RADII_P = [0, 2, 5, 10, 20], [0.2, 0.25, 0.3, 0.2, 0.05]
-REMOTE_SHARE = 0.1
 USERS = 2000
 ORGANISATIONS = 300
 INCREMENTAL_SAMPLES = 200
 BASELINE_SIZE = 10_000
+TARGET_SIZE = 100_000
 GEODESIC_SAMPLE = 20_000
+# Steady state: of the posts of each side, this share changes between two passes, split into
+# moved / paused / new posts.
+STEADY_CHANGE = 0.10
+STEADY_SPLIT = {"moved": 0.4, "paused": 0.3, "new": 0.3}
 
 
 def ensure_database() -> None:
@@ -55,103 +74,6 @@ def ensure_database() -> None:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-
-
-class Synthetic:
-    """Reproducible posts: arrays of attributes, generated once per (kind, size, seed)."""
-
-    def __init__(self, *, size: int, seed: int, kind: str, categories, owners, organisations):
-        from places.gazetteer import get_gazetteer
-
-        rng = np.random.default_rng([seed, size, 0 if kind == "offer" else 1])
-        towns = get_gazetteer().places
-        population = np.array([town.population for town in towns], dtype=float)
-        # Big towns attract more posts, but not linearly (Prague does not get a third of all).
-        weights = population**0.8 / (population**0.8).sum()
-        town = rng.choice(len(towns), size=size, p=weights)
-        lat0 = np.array([towns[i].latitude for i in town])
-        lon0 = np.array([towns[i].longitude for i in town])
-        spread_km = 1.5 + 6 * (population[town] / population.max()) ** 0.5
-        self.lat = lat0 + rng.normal(0, 1, size) * spread_km / 111.0
-        self.lon = lon0 + rng.normal(0, 1, size) * spread_km / (111.0 * np.cos(np.radians(lat0)))
-        subcategories, parents_of = categories
-        if kind == "offer":
-            # A fifth of offers are general ("any material aid"), the rest specific.
-            specific = rng.choice(subcategories, size=size)
-            general = np.array([parents_of.get(c, c) for c in specific])
-            self.category = np.where(rng.random(size) < 0.2, general, specific)
-            radii, radii_p, language_p = OFFER_RADII, OFFER_RADII_P, OFFER_LANGUAGE_P
-            self.capacity = rng.choice([1, 1, 1, 2, 3, 5, 10], size=size)
-        else:
-            self.category = rng.choice(subcategories, size=size)
-            radii, radii_p, language_p = NEED_RADII, NEED_RADII_P, NEED_LANGUAGE_P
-            self.urgency = rng.choice([1, 2, 2, 3, 4], size=size)
-        self.parent = np.array([parents_of.get(c, c) for c in self.category])
-        self.radius = rng.choice(radii, size=size, p=radii_p)
-        self.remote = rng.random(size) < REMOTE_SHARE
-        speaks = rng.random((size, len(LANGUAGES))) < np.array(language_p)
-        speaks[~speaks.any(axis=1), int(np.argmax(language_p))] = True
-        self.language_mask = (speaks * (1 << np.arange(len(LANGUAGES)))).sum(axis=1)
-        self.languages = [
-            "{" + ",".join(LANGUAGES[j] for j in np.flatnonzero(row)) + "}" for row in speaks
-        ]
-        self.owner = rng.choice(owners, size=size)
-        has_org = rng.random(size) < 0.3
-        self.organisation = np.where(has_org, rng.choice(organisations, size=size), 0)
-        self.age_days = rng.uniform(0, 60, size)
-        self.valid_days = rng.integers(5, 120, size)
-        self.size = size
-
-
-def load(conn, table: str, data: Synthetic, kind: str, now: dt.datetime) -> None:
-    extra = ["capacity"] if kind == "offer" else ["people_count", "urgency"]
-    columns = [
-        "owner_id", "organisation_id", "category_id", "title", "description", "place_name",
-        "region", "details", "location", "radius_km", "remote", "languages", "valid_from",
-        "valid_until", "status", "created_at", "updated_at", *extra,
-    ]  # fmt: skip
-    # Columns added later by other features (moderation notes, details...) that must not be
-    # NULL and have no database default get an empty value of their type, so the benchmark
-    # keeps loading as the schema grows.
-    empty_by_type = {"character varying": "", "text": "", "jsonb": "{}", "boolean": False}
-    extra_columns = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL "
-        "AND is_generated = 'NEVER' AND column_name <> ALL(%s)",
-        # Set by triggers (matching migration 0007).
-        [table, [*columns, "id", "category_root_id", "match_keys"]],
-    ).fetchall()
-    filler = [empty_by_type[data_type] for _name, data_type in extra_columns]
-    columns += [name for name, _data_type in extra_columns]
-    today = now.date()
-    copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for i in range(data.size):
-            created = now - dt.timedelta(days=float(data.age_days[i]))
-            row = [
-                int(data.owner[i]),
-                int(data.organisation[i]) or None,
-                int(data.category[i]),
-                f"bench {kind} {i}",
-                "",
-                "bench",
-                "",
-                "{}",
-                f"SRID=4326;POINT({data.lon[i]:.6f} {data.lat[i]:.6f})",
-                int(data.radius[i]),
-                bool(data.remote[i]),
-                data.languages[i],
-                created.date(),
-                today + dt.timedelta(days=int(data.valid_days[i])),
-                "active",
-                created,
-                created,
-            ]
-            row += [int(data.capacity[i])] if kind == "offer" else [1, int(data.urgency[i])]
-            copy.write_row(row + filler)
-    if kind == "offer":
-        # Hosts in categories that vet them (housing) are verified, as after a working week.
-        conn.execute("UPDATE offers_offer SET host_verified_at = created_at")
 
 
 def prepare_fixed_rows(now: dt.datetime):
@@ -176,60 +98,13 @@ def prepare_fixed_rows(now: dt.datetime):
         Category.objects.filter(parent__isnull=False).values_list("id", "parent_id")
     )
     parents_of = dict(subcategories)
-    return ([c for c, _ in subcategories], parents_of), owners, organisations
+    root_slugs = dict(Category.objects.filter(parent__isnull=True).values_list("id", "slug"))
+    return ([c for c, _ in subcategories], parents_of, root_slugs), owners, organisations
 
 
 def reset_posts(conn) -> None:
     # CASCADE: the audit log, reports and whatever else points at posts and matches goes too.
     conn.execute("TRUNCATE matching_match, matching_matchrun, offers_offer, needs_need CASCADE")
-
-
-def full_pass_at(
-    size: int, seed: int, fixed, now: dt.datetime, repeat: int
-) -> tuple[float, dict, tuple]:
-    from django.db import connection
-
-    from matching import engine
-
-    categories, owners, organisations = fixed
-    offers = Synthetic(
-        size=size, seed=seed, kind="offer", categories=categories, owners=owners,
-        organisations=organisations,
-    )  # fmt: skip
-    needs = Synthetic(
-        size=size, seed=seed, kind="need", categories=categories, owners=owners,
-        organisations=organisations,
-    )  # fmt: skip
-    with psycopg.connect(
-        f"host=127.0.0.1 port={PORT} user=postgres dbname={BENCH_DB}", autocommit=True
-    ) as conn:
-        reset_posts(conn)
-        started = time.perf_counter()
-        load(conn, "offers_offer", offers, "offer", now)
-        load(conn, "needs_need", needs, "need", now)
-        load_s = time.perf_counter() - started
-        conn.execute("VACUUM ANALYZE offers_offer")
-        conn.execute("VACUUM ANALYZE needs_need")
-    connection.close()
-    # Each run starts from no matches; the median is reported (the first run of a process also
-    # pays for its first connections and cold caches).
-    runs = []
-    for _ in range(repeat):
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE matching_match CASCADE")
-        connection.close()
-        started = time.perf_counter()
-        result = engine.full_pass()
-        runs.append(time.perf_counter() - started)
-    elapsed = statistics.median(runs)
-    stats = {
-        "runs_s": [round(run, 3) for run in runs],
-        "load_s": round(load_s, 2),
-        "candidates": result.candidates,
-        "proposed": result.proposed,
-        "assignment": result.algorithm,
-    }
-    return elapsed, stats, (offers, needs)
 
 
 def assignment_comparison(size_note: str) -> dict:
@@ -267,80 +142,6 @@ def assignment_comparison(size_note: str) -> dict:
     return out
 
 
-def incremental(fixed, seed: int, now: dt.datetime) -> list[float]:
-    from django.db import connection
-
-    from matching import engine
-    from needs.models import Need
-
-    categories, owners, organisations = fixed
-    extra = Synthetic(
-        size=INCREMENTAL_SAMPLES, seed=seed + 1, kind="need", categories=categories,
-        owners=owners, organisations=organisations,
-    )  # fmt: skip
-    before = set(Need.objects.values_list("id", flat=True).order_by("-id")[:1])
-    with psycopg.connect(
-        f"host=127.0.0.1 port={PORT} user=postgres dbname={BENCH_DB}", autocommit=True
-    ) as conn:
-        load(conn, "needs_need", extra, "need", now)
-    new_ids = list(
-        Need.objects.filter(id__gt=max(before) if before else 0).values_list("id", flat=True)
-    )
-    connection.close()
-    timings = []
-    for need_id in new_ids:
-        started = time.perf_counter()
-        engine.incremental_pass(need_id=need_id)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
-
-
-def numpy_candidates(offers: Synthetic, needs: Synthetic, k: int):
-    """Every need against every offer with the matcher's rules (category or the parent's general
-    category, reach or both remote, a shared language, different owners and organisations), the
-    k nearest by haversine; in chunks of needs so the matrix fits in memory. Yields, per chunk,
-    the first need's index and each need's k offer indexes and distances (inf: no offer)."""
-    chunk = 500
-    for low in range(0, needs.size, chunk):
-        high = min(low + chunk, needs.size)
-        distance = haversine_km(
-            needs.lat[low:high, None], needs.lon[low:high, None], offers.lat, offers.lon
-        )
-        ok = (offers.category == needs.category[low:high, None]) | (
-            offers.category == needs.parent[low:high, None]
-        )
-        reach = distance <= offers.radius + needs.radius[low:high, None]
-        ok &= reach | (offers.remote & needs.remote[low:high, None])
-        ok &= (offers.language_mask & needs.language_mask[low:high, None]) != 0
-        ok &= offers.owner != needs.owner[low:high, None]
-        need_organisation = needs.organisation[low:high, None]
-        ok &= (
-            (offers.organisation == 0)
-            | (need_organisation == 0)
-            | (offers.organisation != need_organisation)
-        )
-        masked = np.where(ok, distance, np.inf)
-        top = np.argpartition(masked, k, axis=1)[:, :k]
-        yield low, top, np.take_along_axis(masked, top, axis=1)
-
-
-def numpy_bruteforce(offers: Synthetic, needs: Synthetic, k: int) -> float:
-    """Seconds for the brute-force top-k of every need (``numpy_candidates``)."""
-    started = time.perf_counter()
-    for _ in numpy_candidates(offers, needs, k):
-        pass
-    return time.perf_counter() - started
-
-
 def geodesic_extrapolated(offers: Synthetic, needs: Synthetic) -> tuple[float, float]:
     from geopy.distance import geodesic
 
@@ -355,6 +156,7 @@ def geodesic_extrapolated(offers: Synthetic, needs: Synthetic) -> tuple[float, f
 
 
 def machine() -> dict:
+    """What ran the benchmark, and how busy the machine was at the end of the run."""
     cpu = platform.processor()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -376,21 +178,285 @@ def machine() -> dict:
         "postgres": postgres.split(" on ")[0],
         "postgis": postgis,
         "note": os.environ.get("POMOC_BENCH_NOTE", ""),
+        # Two cores shared with other work: the load says how much of them the run had.
+        "load_average_1_5_15": [round(load, 2) for load in os.getloadavg()],
     }
+
+
+def _connect():
+    return psycopg.connect(
+        f"host=127.0.0.1 port={PORT} user=postgres dbname={BENCH_DB}", autocommit=True
+    )
+
+
+def synthetic_pair(size: int, seed: int, fixed) -> tuple[Synthetic, Synthetic]:
+    categories, owners, organisations = fixed
+    return tuple(
+        Synthetic(
+            size=size,
+            seed=seed,
+            kind=kind,
+            categories=categories,
+            owners=owners,
+            organisations=organisations,
+        )
+        for kind in ("offer", "need")
+    )
+
+
+def load_size(offers: Synthetic, needs: Synthetic, now: dt.datetime) -> float:
+    """Empty the tables, COPY the posts in, and have the statistics fresh; seconds to load."""
+    with _connect() as conn:
+        reset_posts(conn)
+        started = time.perf_counter()
+        load(conn, "offers_offer", offers, "offer", now)
+        load(conn, "needs_need", needs, "need", now)
+        load_s = time.perf_counter() - started
+        conn.execute("VACUUM ANALYZE offers_offer")
+        conn.execute("VACUUM ANALYZE needs_need")
+    return load_s
+
+
+def _truncate_matches() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE matching_match CASCADE")
+    connection.close()
+
+
+def full_passes(repeat: int) -> tuple[float, dict]:
+    """Full passes, each from no matches; the median counts (the first run of a process also
+    pays for its first connections and cold caches). The last run's matches stay."""
+    from matching import engine
+
+    runs = []
+    for _ in range(repeat):
+        _truncate_matches()
+        started = time.perf_counter()
+        result = engine.full_pass()
+        runs.append(time.perf_counter() - started)
+    stats = {
+        "runs_s": [round(run, 3) for run in runs],
+        "candidates": result.candidates,
+        "proposed": result.proposed,
+        "assignment": result.algorithm,
+    }
+    return statistics.median(runs), stats
+
+
+def _ids(table: str) -> np.ndarray:
+    """Database ids in the order of the synthetic rows (COPY keeps it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM {table}")
+        return np.array(cursor.fetchone()[0], dtype=np.int64)
+
+
+def _probe_all(chunk_probe) -> tuple[float, set[tuple[int, int]]]:
+    """Seconds for one probe function over every chunk of needs on the matcher's workers (as
+    the full pass runs its probes), and the pairs found."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from matching import engine
+    from matching.candidates import Candidates
+    from matching.workers import Workers
+
+    today = timezone.localdate()
+    probe = partial(chunk_probe, today=today)
+    with Workers(settings.POMOC_MATCHING_WORKERS, warm_up=partial(probe, (0, 0))) as pool:
+        started = time.perf_counter()
+        chunks = engine._need_id_chunks()
+        found = Candidates.concatenate(pool.map([partial(probe, chunk) for chunk in chunks]))
+        elapsed = time.perf_counter() - started
+    return elapsed, set(zip(found.need_id.tolist(), found.offer_id.tolist(), strict=True))
+
+
+def _matcher_chunk(id_range, *, today):
+    from matching import engine
+
+    return engine._chunk_candidates(id_range, today=today, full_offers=[])
+
+
+def _plain_chunk(id_range, *, today):
+    from django.conf import settings
+
+    return baselines.postgis_plain_chunk(
+        id_range, today=today, limit=settings.POMOC_MATCHING_CANDIDATES
+    )
+
+
+def _agreement(found: set, reference: set) -> dict:
+    """How much of ``reference`` was found (recall), how much of what was found is in it."""
+    both = len(found & reference)
+    return {
+        "pairs": len(found),
+        "recall": round(both / max(len(reference), 1), 5),
+        "precision": round(both / max(len(found), 1), 5),
+    }
+
+
+def baselines_at(
+    offers: Synthetic, needs: Synthetic, repeat: int, details: bool, plain_repeat: int
+) -> dict:
+    """The candidates of the matcher's probes alone, the plain PostGIS query and the KD-tree,
+    each timed (median of ``repeat``; ``plain_repeat`` for the plain query, 0 to skip it) on
+    the same data from an empty Match table, with how far
+    each agrees with the KD-tree's (exact, as the brute force: see tests/bench)."""
+    from django.conf import settings
+
+    _truncate_matches()
+    index = baselines.ensure_plain_index()
+    k = settings.POMOC_MATCHING_CANDIDATES
+    out: dict = {"plain_index": index, "detail_rules": details}
+    for name, chunk_probe, times in (
+        ("matcher_candidates", _matcher_chunk, repeat),
+        ("postgis_plain", _plain_chunk, plain_repeat),
+    ):
+        runs = [_probe_all(chunk_probe) for _ in range(times)]
+        if not runs:
+            continue
+        out[f"{name}_runs_s"] = [round(run, 3) for run, _pairs in runs]
+        out[f"{name}_s"] = round(statistics.median(run for run, _pairs in runs), 3)
+        out[f"{name}_pairs"] = runs[-1][1]
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        tree_pairs = baselines.ckdtree_candidates(
+            offers, needs, k, details=details, workers=settings.POMOC_MATCHING_WORKERS
+        )
+        runs.append(time.perf_counter() - started)
+    out["ckdtree_runs_s"] = [round(run, 3) for run in runs]
+    out["ckdtree_s"] = round(statistics.median(runs), 3)
+    offer_ids, need_ids = _ids("offers_offer"), _ids("needs_need")
+    reference = set(
+        zip(need_ids[tree_pairs.need].tolist(), offer_ids[tree_pairs.offer].tolist(), strict=True)
+    )
+    out["agreement_with_ckdtree"] = {"ckdtree": {"pairs": len(reference)}}
+    for name in ("matcher", "postgis_plain"):
+        found = out.pop(f"{name}_candidates_pairs" if name == "matcher" else f"{name}_pairs", None)
+        if found is not None:
+            out["agreement_with_ckdtree"][name] = _agreement(found, reference)
+    return out
+
+
+def steady_state(fixed, seed: int, now: dt.datetime, size: int) -> tuple[float, dict]:
+    """One full pass after 10 % of the posts changed since the previous pass, whose matches
+    are in the table: of each side, 4 % moved by a few km, 3 % paused, 3 % new posts."""
+    from matching import engine
+
+    rng = np.random.default_rng([seed, size, 2])
+    changed = {"offers_offer": {}, "needs_need": {}}
+    with _connect() as conn:
+        for table in changed:
+            ids = np.array(
+                [row[0] for row in conn.execute(f"SELECT id FROM {table} WHERE status = 'active'")]
+            )
+            count = {
+                key: int(len(ids) * STEADY_CHANGE * share) for key, share in STEADY_SPLIT.items()
+            }
+            picked = rng.choice(ids, size=count["moved"] + count["paused"], replace=False)
+            moved, paused = picked[: count["moved"]], picked[count["moved"] :]
+            shift = rng.normal(0, 0.02, (2, len(moved)))  # degrees: about 2 km
+            conn.execute(
+                f"UPDATE {table} p SET location = ST_SetSRID(ST_MakePoint("
+                "ST_X(p.location::geometry) + m.dx, ST_Y(p.location::geometry) + m.dy), 4326), "
+                "updated_at = now() FROM unnest(%s::bigint[], %s::float8[], %s::float8[]) "
+                "AS m(id, dx, dy) WHERE p.id = m.id",
+                [moved.tolist(), shift[0].tolist(), shift[1].tolist()],
+            )
+            conn.execute(
+                f"UPDATE {table} SET status = 'paused', updated_at = now() WHERE id = ANY(%s)",
+                [paused.tolist()],
+            )
+            changed[table] = count
+        categories, owners, organisations = fixed
+        for kind, table in (("offer", "offers_offer"), ("need", "needs_need")):
+            new = Synthetic(
+                size=changed[table]["new"], seed=seed + 2, kind=kind, categories=categories,
+                owners=owners, organisations=organisations,
+            )  # fmt: skip
+            load(conn, table, new, kind, now)
+    from django.db import connection
+
+    connection.close()
+    started = time.perf_counter()
+    result = engine.full_pass()
+    elapsed = time.perf_counter() - started
+    return elapsed, {
+        "changed_per_side": changed["needs_need"],
+        "withdrawn": result.withdrawn,
+        "candidates": result.candidates,
+        "proposed": result.proposed,
+        "assignment": result.algorithm,
+    }
+
+
+def incremental(fixed, seed: int, now: dt.datetime, kind: str) -> list[float]:
+    """Milliseconds of the incremental pass for each of 200 new posts of ``kind``, posted
+    into the full tables (and Match table) of the largest size."""
+    from django.db import connection
+
+    from matching import engine
+
+    table = "offers_offer" if kind == "offer" else "needs_need"
+    categories, owners, organisations = fixed
+    extra = Synthetic(
+        size=INCREMENTAL_SAMPLES, seed=seed + (1 if kind == "need" else 3), kind=kind,
+        categories=categories, owners=owners, organisations=organisations,
+    )  # fmt: skip
+    with _connect() as conn:
+        (before,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+        load(conn, table, extra, kind, now)
+        new_ids = [
+            row[0]
+            for row in conn.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [before])
+        ]
+    connection.close()
+    timings = []
+    for post_id in new_ids:
+        started = time.perf_counter()
+        engine.incremental_pass(**{f"{kind}_id": post_id})
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def numpy_bruteforce(offers: Synthetic, needs: Synthetic, k: int, details: bool) -> float:
+    """Seconds for the brute-force candidates of every need (``baselines.numpy_candidates``)."""
+    started = time.perf_counter()
+    for _ in baselines.numpy_candidates(offers, needs, k, details=details):
+        pass
+    return time.perf_counter() - started
+
+
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    return round(statistics.median(timings), 2), round(float(np.percentile(timings, 95)), 2)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[BASELINE_SIZE, TARGET_SIZE])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--repeat", type=int, default=3, help="full passes (and baselines) per size; median"
     )
+    parser.add_argument(
+        "--plain-repeat", type=int, default=1,
+        help="runs of the plain PostGIS baseline per size (slow: about 5 ms per need); median",
+    )  # fmt: skip
+    parser.add_argument(
+        "--plain-max-size", type=int, default=TARGET_SIZE,
+        help="sizes above this skip the plain PostGIS baseline (an hour at 1 000 000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--steady-max-size", type=int, default=TARGET_SIZE,
+        help="sizes above this skip the steady-state pass (slow: see README)",
+    )  # fmt: skip
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "matching.json"))
     args = parser.parse_args()
 
-    # Only when run as a script: the tests import this module for its data and baseline.
-    sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:{PORT}/{BENCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pomoc.settings")
     os.environ["POMOC_LOG_LEVEL"] = "WARNING"
@@ -405,70 +471,128 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     now = timezone.now()
     fixed = prepare_fixed_rows(now)
+    details = baselines.matcher_reads_details()
+    k = settings.POMOC_MATCHING_CANDIDATES
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
 
-    results: dict = {"full_pass_s": {}, "full_pass_details": {}}
+    output = Path(args.output)
+    # Sizes this run does not measure keep their figures (a --sizes 1000000 run adds to the file).
+    results: dict = json.loads(output.read_text()) if output.exists() else {}
+    for key in (
+        "full_pass_s",
+        "full_pass_details",
+        "postgis_plain_s",
+        "ckdtree_s",
+        "steady_state_pass_s",
+        "steady_state_details",
+        "baseline_details",
+        "incremental_by_size",
+    ):
+        results.setdefault(key, {})
     sizes = sorted(args.sizes)
     baseline_data = None
+
+    def run_info() -> dict:
+        return {
+            "settings": {
+                "candidates_per_need": k,
+                "per_need": settings.POMOC_MATCHING_PER_NEED,
+                "per_offer": settings.POMOC_MATCHING_PER_OFFER,
+                "optimal_max_pairs": settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS,
+                "workers": settings.POMOC_MATCHING_WORKERS,
+                "detail_rules_in_matcher": details,
+                "seed": args.seed,
+                "repeat": args.repeat,
+                "plain_repeat": args.plain_repeat,
+                "sizes_this_run": sizes,
+            },
+            "machine": machine() | {"load_average_at_start_1_5_15": load_at_start},
+            "measured_at": timezone.now().isoformat(timespec="seconds"),
+        }
+
+    def save(results: dict, info: dict, *, final: bool = False) -> None:
+        """Write what is measured so far (a long run stopped half-way keeps its figures). The
+        run that measures the target size describes the file's machine and settings; another
+        (a --sizes 1000000 run) is described under ``other_runs``."""
+        if TARGET_SIZE in sizes or "machine" not in results:
+            results.update(info)
+        else:
+            results.setdefault("other_runs", {})[" ".join(map(str, sizes))] = info | {
+                "finished": final
+            }
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(results, indent=2) + "\n")
+
     for size in sizes:
-        elapsed, stats, data = full_pass_at(size, args.seed, fixed, now, args.repeat)
+        offers, needs = synthetic_pair(size, args.seed, fixed)
+        load_s = load_size(offers, needs, now)
+        print(f"loaded {size} x {size} in {load_s:.1f} s", flush=True)
+        plain_repeat = args.plain_repeat if size <= args.plain_max_size else 0
+        compared = baselines_at(offers, needs, args.repeat, details, plain_repeat)
+        if "postgis_plain_s" in compared:
+            results["postgis_plain_s"][str(size)] = compared["postgis_plain_s"]
+        results["ckdtree_s"][str(size)] = compared["ckdtree_s"]
+        results["baseline_details"][str(size)] = compared
+        print(f"baselines {size}: {compared}", flush=True)
+        save(results, run_info())
+        elapsed, stats = full_passes(args.repeat)
+        stats["load_s"] = round(load_s, 2)
         results["full_pass_s"][str(size)] = round(elapsed, 3)
         results["full_pass_details"][str(size)] = stats
         print(f"full pass {size} x {size}: {elapsed:.2f} s {stats}", flush=True)
+        save(results, run_info())
         if size == BASELINE_SIZE:
-            baseline_data = data
+            baseline_data = (offers, needs)
             results["assignment_comparison"] = assignment_comparison(str(size))
             print(f"assignment: {results['assignment_comparison']}", flush=True)
-    timings = incremental(fixed, args.seed, now)
-    results["incremental_size"] = sizes[-1]
-    results["incremental_p50_ms"] = round(statistics.median(timings), 2)
-    results["incremental_p95_ms"] = round(float(np.percentile(timings, 95)), 2)
-    print(
-        f"incremental at {sizes[-1]}: p50 {results['incremental_p50_ms']} ms, "
-        f"p95 {results['incremental_p95_ms']} ms",
-        flush=True,
-    )
-    if baseline_data is None:  # the speed-up needs the pass at the baseline's size too
-        elapsed, stats, baseline_data = full_pass_at(
-            BASELINE_SIZE, args.seed, fixed, now, args.repeat
+            full_passes(1)  # the comparison emptied the Match table; the steady state needs it full
+        if size <= args.steady_max_size:
+            elapsed, stats = steady_state(fixed, args.seed, now, size)
+            results["steady_state_pass_s"][str(size)] = round(elapsed, 3)
+            results["steady_state_details"][str(size)] = stats
+            print(f"steady-state pass {size}: {elapsed:.2f} s {stats}", flush=True)
+            save(results, run_info())
+        if size == sizes[-1]:
+            by_kind = {}
+            for kind in ("need", "offer"):
+                by_kind[f"{kind}_p50_ms"], by_kind[f"{kind}_p95_ms"] = _percentiles(
+                    incremental(fixed, args.seed, now, kind)
+                )
+            results["incremental_by_size"][str(size)] = by_kind
+            print(f"incremental at {size}: {by_kind}", flush=True)
+            # The headline figures are those at the target size (or the largest measured so far).
+            if size <= TARGET_SIZE or "incremental_p50_ms" not in results:
+                results["incremental_size"] = size
+                results["incremental_p50_ms"] = by_kind["need_p50_ms"]
+                results["incremental_p95_ms"] = by_kind["need_p95_ms"]
+                results["incremental_offer_p50_ms"] = by_kind["offer_p50_ms"]
+                results["incremental_offer_p95_ms"] = by_kind["offer_p95_ms"]
+        del offers, needs
+
+    if baseline_data is not None:  # the O(N²) baselines only at their own size
+        offers, needs = baseline_data
+        numpy_runs = [numpy_bruteforce(offers, needs, k, details) for _ in range(args.repeat)]
+        numpy_s = statistics.median(numpy_runs)
+        results["numpy_bruteforce_s_10000"] = round(numpy_s, 3)
+        results["numpy_bruteforce_runs_s_10000"] = [round(run, 3) for run in numpy_runs]
+        ours = results["full_pass_s"][str(BASELINE_SIZE)]
+        results["speedup_vs_numpy_10000"] = round(numpy_s / ours, 1)
+        sample_s, extrapolated = geodesic_extrapolated(offers, needs)
+        results["geopy_geodesic_sample"] = {"pairs": GEODESIC_SAMPLE, "seconds": round(sample_s, 3)}
+        results["geopy_geodesic_extrapolated_s_10000"] = round(extrapolated, 1)
+    target = str(TARGET_SIZE)
+    if target in results["postgis_plain_s"] and target in results["full_pass_s"]:
+        full = results["full_pass_s"][target]
+        results["speedup_vs_postgis_plain_100000"] = round(
+            results["postgis_plain_s"][target] / full, 2
         )
-        results["full_pass_s"][str(BASELINE_SIZE)] = round(elapsed, 3)
-        results["full_pass_details"][str(BASELINE_SIZE)] = stats
-    offers, needs = baseline_data
-    numpy_runs = [
-        numpy_bruteforce(offers, needs, settings.POMOC_MATCHING_CANDIDATES)
-        for _ in range(args.repeat)
-    ]
-    numpy_s = statistics.median(numpy_runs)
-    results["numpy_bruteforce_s_10000"] = round(numpy_s, 3)
-    results["numpy_bruteforce_runs_s_10000"] = [round(run, 3) for run in numpy_runs]
-    ours = results["full_pass_s"].get(str(BASELINE_SIZE))
-    results["speedup_vs_numpy_10000"] = round(numpy_s / ours, 1) if ours else None
-    sample_s, extrapolated = geodesic_extrapolated(offers, needs)
-    results["geopy_geodesic_sample"] = {"pairs": GEODESIC_SAMPLE, "seconds": round(sample_s, 3)}
-    results["geopy_geodesic_extrapolated_s_10000"] = round(extrapolated, 1)
-    results["settings"] = {
-        "candidates_per_need": settings.POMOC_MATCHING_CANDIDATES,
-        "per_need": settings.POMOC_MATCHING_PER_NEED,
-        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
-        "optimal_max_pairs": settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS,
-        "seed": args.seed,
-        "repeat": args.repeat,
-    }
-    results["machine"] = machine()
-    results["measured_at"] = timezone.now().isoformat(timespec="seconds")
+        results["ratio_vs_ckdtree_100000"] = round(full / results["ckdtree_s"][target], 2)
+    save(results, run_info(), final=True)
+    from bench.report import table
 
     print()
-    print(f"{'measure':<44}{'value':>14}")
-    for size, seconds in results["full_pass_s"].items():
-        print(f"{'full pass ' + size + ' x ' + size + ' (s)':<44}{seconds:>14}")
-    print(f"{'incremental pass p50 (ms)':<44}{results['incremental_p50_ms']:>14}")
-    print(f"{'incremental pass p95 (ms)':<44}{results['incremental_p95_ms']:>14}")
-    print(f"{'NumPy brute force 10000 x 10000 (s)':<44}{numpy_s:>14.3f}")
-    print(f"{'speed-up vs NumPy at 10000':<44}{results['speedup_vs_numpy_10000']!s:>14}")
-    print(f"{'geopy geodesic 10000 x 10000, extrapolated (s)':<44}{extrapolated:>14.1f}")
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwritten {args.output}")
+    print(table(results))
+    print(f"\nwritten {output}")
 
 
 if __name__ == "__main__":
