@@ -72,11 +72,11 @@ def test_a_pass_whose_worker_dies_keeps_whole_groups_and_the_next_pass_finishes(
     calls: list[int] = []
     lock = threading.Lock()
 
-    def second_insert_dies(chosen, *, run_id):
+    def second_insert_dies(chosen, units, *, run_id):
         with lock:
             calls.append(len(chosen))
             dies = len(calls) == 2
-        inserted = real_insert(chosen, run_id=run_id)  # rows written, not yet committed
+        inserted = real_insert(chosen, units, run_id=run_id)  # rows written, not yet committed
         if dies:
             raise RuntimeError("worker killed")
         return inserted
