@@ -46,6 +46,9 @@ class Unit:
     partial: bool = False
     # Whether an offer must state its capacity (the API otherwise takes 1).
     required: bool = True
+    # Said when a need of this category does not state its number of people, where its units
+    # count people (the API otherwise takes 1).
+    people_required_message: Any = None
 
 
 UNITS: dict[str, Unit] = {
@@ -55,6 +58,7 @@ UNITS: dict[str, Unit] = {
         _("How many people can sleep here: one bed per person."),
         _("Say how many beds the accommodation has."),
         need_takes=PER_PERSON,
+        people_required_message=_("Say how many people need a place to sleep."),
     ),
     "transport": Unit(
         "seats",
@@ -62,6 +66,7 @@ UNITS: dict[str, Unit] = {
         _("How many people can travel with you at once."),
         _("Say how many seats you offer."),
         need_takes=PER_PERSON,
+        people_required_message=_("Say how many people travel."),
     ),
     "material-aid": Unit(
         "items",

@@ -15,38 +15,41 @@ def test_accommodation_offer_saves_its_details(client, volunteer, coordinator):
     client.force_login(volunteer)
     data = offer_data(
         category=factories.category("accommodation-long").pk,
-        details_beds="3",
+        capacity="3",
         details_pets="on",
         # A transport answer typed before switching category is dropped.
-        details_seats="4",
+        details_cargo="on",
     )
     response = client.post("/en/offers/new/", data)
     assert response.status_code == 302
     offer = Offer.objects.get()
-    assert offer.details == {"beds": 3, "pets": True, "accessible": False}
+    # The beds are the capacity, not a detail that could say something else.
+    assert offer.capacity == 3
+    assert offer.details == {"pets": True, "accessible": False}
     client.force_login(coordinator)  # accommodation is sensitive
     html = client.get(f"/en/offers/{offer.pk}/").content.decode()
-    assert "Beds" in html and "Pets welcome" in html
+    assert "<dt>Beds</dt><dd>3</dd>" in html and "Pets welcome" in html
 
 
 def test_transport_details_and_edit_prefill(client, volunteer):
     client.force_login(volunteer)
     data = offer_data(
-        category=factories.category("transport").pk, details_seats="5", details_vehicle="van"
+        category=factories.category("transport").pk, capacity="5", details_vehicle="van"
     )
     client.post("/en/offers/new/", data)
     offer = Offer.objects.get()
-    assert offer.details == {"seats": 5, "vehicle": "van", "cargo": False}
+    assert (offer.capacity, offer.details) == (5, {"vehicle": "van", "cargo": False})
     form = client.get(f"/en/offers/{offer.pk}/edit/").context["form"]
-    assert form["details_seats"].value() == 5
+    assert form["capacity"].value() == 5
+    assert form["capacity"].label == "Seats"
     assert form["details_vehicle"].value() == "van"
 
 
 @pytest.mark.parametrize(
     ("category", "overrides", "field"),
     [
-        ("accommodation", {"details_beds": "0"}, "details_beds"),
-        ("accommodation", {"details_beds": "500"}, "details_beds"),
+        ("accommodation", {"capacity": "0"}, "capacity"),
+        ("accommodation", {"capacity": ""}, "capacity"),
         ("transport", {"details_vehicle": "rocket"}, "details_vehicle"),
         (
             "interpreting",
