@@ -342,8 +342,18 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
         )
         cursor.execute(
             # Best first within each offer, a pair stays while the offer's open proposals and
-            # the units before it (its own included) fit what the offer has free now.
-            """DELETE FROM matching_chosen c USING (
+            # the units before it (its own included) fit what the offer has free now. What the
+            # offers hold is read per offer (LATERAL), so from the (offer, status) index.
+            """WITH held AS (
+                    SELECT o.id AS offer_id, o.capacity, h.open_count, h.units
+                    FROM offers_offer o
+                    CROSS JOIN LATERAL (
+                        SELECT count(*) FILTER (WHERE m.status = %(open)s) AS open_count,
+                               coalesce(sum(m.units), 0) AS units
+                        FROM matching_match m
+                        WHERE m.offer_id = o.id AND m.status = ANY(%(holding)s)) h
+                    WHERE o.id IN (SELECT offer_id FROM matching_chosen)),
+                late AS (
                     SELECT f.offer_id, f.need_id FROM (
                         SELECT c.offer_id, c.need_id,
                                sum(c.units) OVER ahead AS units_so_far,
@@ -352,16 +362,10 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
                         WINDOW ahead AS (PARTITION BY c.offer_id
                                          ORDER BY c.score DESC, c.need_id
                                          ROWS UNBOUNDED PRECEDING)) f
-                    JOIN offers_offer o ON o.id = f.offer_id
-                    LEFT JOIN (SELECT m.offer_id,
-                                      count(*) FILTER (WHERE m.status = %(open)s) AS open_count,
-                                      sum(m.units) AS units
-                               FROM matching_match m
-                               WHERE m.status = ANY(%(holding)s)
-                                 AND m.offer_id IN (SELECT offer_id FROM matching_chosen)
-                               GROUP BY m.offer_id) held ON held.offer_id = f.offer_id
-                    WHERE f.units_so_far > o.capacity - coalesce(held.units, 0)
-                       OR f.nth > %(per_offer)s - coalesce(held.open_count, 0)) late
+                    JOIN held ON held.offer_id = f.offer_id
+                    WHERE f.units_so_far > held.capacity - held.units
+                       OR f.nth > %(per_offer)s - held.open_count)
+                DELETE FROM matching_chosen c USING late
                 WHERE c.offer_id = late.offer_id AND c.need_id = late.need_id""",
             params,
         )
