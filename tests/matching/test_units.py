@@ -216,3 +216,22 @@ def test_accepting_is_refused_once_the_capacity_was_lowered_below_the_beds_held(
     with pytest.raises(ValidationError, match="needs 4"):
         lifecycle.match_respond(match, actor=rooms.owner, accept=True)
     assert Match.objects.get(pk=match.pk).status == MatchStatus.APPROVED
+
+
+def test_the_queue_shows_the_beds_a_proposal_takes_and_a_refused_approval_is_a_message(
+    client, coordinator
+):
+    rooms = OfferFactory(category=category("accommodation"), capacity=3)
+    families = [NeedFactory(category=category("accommodation"), people_count=2) for _ in range(2)]
+    first, second = (MatchFactory(offer=rooms, need=family, units=2) for family in families)
+    client.force_login(coordinator)
+    assert "capacity 3, this match takes 2" in client.get("/en/coordinate/").content.decode()
+
+    client.post(f"/en/coordinate/{first.pk}/approve/")
+    response = client.post(f"/en/coordinate/{second.pk}/approve/", follow=True)
+
+    assert response.status_code == 200
+    assert "The offer has 1 of its 3 left (Beds); this match needs 2." in (
+        response.content.decode()
+    )
+    assert Match.objects.get(pk=second.pk).status == MatchStatus.PROPOSED
