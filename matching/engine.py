@@ -625,16 +625,16 @@ def _propose(
     ]
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))
-    needs, offers, (need_slots, need_units), *used = pool.map(reads)
+    needs, offers, (need_slots, need_budget), *used = pool.map(reads)
     # A post paused or closed since the probes is not among the active posts read: drop its pairs.
     found = found.take(np.flatnonzero(needs.has(found.need_id) & offers.has(found.offer_id)))
     pairs = _score(found, needs, offers)
     in_use = offers_used if offers_used is not None else used[0]
     offer_slots = _offer_slots(offers, in_use)
     budget = UnitBudget(
-        need_units=need_units.need_units,
+        need_units=need_budget.need_units,
         offer_room=_offer_room(offers, in_use),
-        partial_needs=need_units.partial_needs,
+        partial_needs=need_budget.partial_needs,
     )
     optimal = len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS
     result.algorithm = "optimal" if optimal else "greedy"
