@@ -146,14 +146,17 @@ NEED_UNITS = (
     f"WHEN {PARTIAL_NEED} THEN greatest(coalesce(({{n}}.details ->> 'quantity')::int, 1), 1) "
     "ELSE 1 END)"
 )
+# Offers whose units are counted per person of a need (beds, seats).
+PER_PERSON_OFFER = f"o.category_root_id IN {_roots(PER_PERSON_ROOTS)}"
 # What one more match of the need takes at least: its whole demand, or a single item where
 # several offers may fill it.
 _NEED_TAKES = f"(CASE WHEN {PARTIAL_NEED} THEN 1 ELSE {NEED_UNITS} END)".format(n="n")
 
 # The need fits what the offer has left. ``offer_room`` maps the offers in use to their free
-# units (capacity less the units of their open and held matches, ``engine._offer_slots_used``);
-# any other offer has its whole capacity. A jsonb object, so the lookup is a binary search per
-# probed row. Single-need passes check the exact room in ``_OFFER_HAS_ROOM`` besides.
+# units (capacity less the units of their open and held matches, ``engine._offer_slots_used``;
+# the full pass lists only beds and seats, as an offer with a slot has the one unit any other
+# need takes); any other offer has its whole capacity. A jsonb object, so the lookup is a binary
+# search per probed row. Single-need passes check the exact room in ``_OFFER_HAS_ROOM`` besides.
 _FITS_UNITS = f"""
     coalesce((%(offer_room)s::jsonb ->> o.id::text)::int, o.capacity) >= {_NEED_TAKES}
 """

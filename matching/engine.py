@@ -187,10 +187,12 @@ def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> Sc
 @dataclass(frozen=True)
 class _OffersInUse:
     """The active offers that have open or held matches: their free proposal slots and their
-    free units (capacity less the units of those matches)."""
+    free units (capacity less the units of those matches), and which of them count beds or
+    seats (one per person of a need: only for those may a need with a slot not fit)."""
 
     slots: dict[int, int]
     room: dict[int, int]
+    per_person: frozenset[int] = frozenset()
 
 
 def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> _OffersInUse:
@@ -201,16 +203,19 @@ def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> _OffersInUse:
     per_offer = settings.POMOC_MATCHING_PER_OFFER
     where = "" if offer_ids is None else " AND o.id = ANY(%(ids)s)"
     rows = _fetch(
-        f"""SELECT o.id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s), sum(m.units)
+        f"""SELECT o.id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s), sum(m.units),
+                   {candidate_sql.PER_PERSON_OFFER}
             FROM offers_offer o JOIN matching_match m ON m.offer_id = o.id
             WHERE o.status = 'active' AND m.status = ANY(%(holding)s){where} GROUP BY o.id""",
         {"ids": list(offer_ids or []), "open": OPEN, "holding": HOLDING},
     )
-    slots, room = {}, {}
-    for offer_id, capacity, open_count, held in rows:
+    slots, room, per_person = {}, {}, set()
+    for offer_id, capacity, open_count, held, counts_people in rows:
         room[offer_id] = max(0, capacity - held)
         slots[offer_id] = max(0, min(per_offer - open_count, room[offer_id]))
-    return _OffersInUse(slots, room)
+        if counts_people:
+            per_person.add(offer_id)
+    return _OffersInUse(slots, room, frozenset(per_person))
 
 
 def _offer_slots(offers: _Posts, used: _OffersInUse) -> dict[int, int]:
@@ -548,8 +553,12 @@ def _full_pass(
             used = _offer_slots_used()
             full_offers = [offer_id for offer_id, slots in used.slots.items() if slots <= 0]
             # The others in use have less than their capacity free: the probes check that a
-            # need fits what is left (candidates._FITS_UNITS).
-            room = {offer_id: used.room[offer_id] for offer_id in used.slots.keys() - full_offers}
+            # need fits what is left (candidates._FITS_UNITS). Only beds and seats matter there:
+            # any other need takes one unit, which an offer with a slot has.
+            room = {
+                offer_id: used.room[offer_id]
+                for offer_id in used.per_person.difference(full_offers)
+            }
             chunks = _need_id_chunks()
         probes = [
             partial(_chunk_candidates, chunk, today=today, full_offers=full_offers, offer_room=room)

@@ -235,3 +235,24 @@ def test_the_queue_shows_the_beds_a_proposal_takes_and_a_refused_approval_is_a_m
         response.content.decode()
     )
     assert Match.objects.get(pk=second.pk).status == MatchStatus.PROPOSED
+
+
+@pytest.mark.parametrize("run", PASSES)
+def test_a_nearer_room_without_enough_beds_left_does_not_hide_a_farther_one(
+    run, settings, coordinator
+):
+    # One candidate per need: the probe itself must skip the room that cannot take the family.
+    settings.POMOC_MATCHING_CANDIDATES = 1
+    near = OfferFactory(category=category("accommodation"), capacity=3, location=east_of_praha(1))
+    far = OfferFactory(category=category("accommodation"), capacity=4, location=east_of_praha(6))
+    housed = NeedFactory(category=category("accommodation"), people_count=2)
+    lifecycle.match_approve(MatchFactory(offer=near, need=housed), actor=coordinator)
+    family = NeedFactory(category=category("accommodation"), people_count=2)
+
+    run(need=family, offer=near)
+    if run is for_offer:
+        run(need=family, offer=far)
+
+    assert {pair: units for pair, units in proposals().items() if pair[1] == family.pk} == {
+        (far.pk, family.pk): 2
+    }
