@@ -148,6 +148,8 @@ def assign_units(
     need's pair takes what the need lacks, up to that); then, if the walk dropped any, offer the
     slots and units left to the other pairs, best first, so that none is wasted.
     """
+    if len(pairs) == 0:
+        return pairs, np.zeros(0, dtype=np.int64)
     need_of, need_free = _dense_values(pairs.need_id, need_slots, 0)
     offer_of, offer_free = _dense_values(pairs.offer_id, offer_slots, 0)
     _, need_left = _dense_values(pairs.need_id, budget.need_units, 1)
@@ -156,8 +158,10 @@ def assign_units(
     partial = np.isin(np.unique(pairs.need_id), partial_ids).tolist()
     # What a pair takes at least: a partial need any single item, another its whole demand.
     at_least = np.where(np.array(partial, dtype=bool), 1, np.array(need_left, dtype=np.int64))
-    fits_alone = at_least[need_of] <= np.array(offer_left, dtype=np.int64)[offer_of]
-    units = np.zeros(len(pairs), dtype=np.int64)
+    fits = at_least[need_of] <= np.array(offer_left, dtype=np.int64)[offer_of]
+    # Plain lists: the walk below touches one element at a time, where NumPy is slow.
+    fits_alone = fits.tolist()
+    units = [0] * len(pairs)
     need_list, offer_list = need_of.tolist(), offer_of.tolist()
 
     def walk(positions: list[int]) -> int:
@@ -180,20 +184,32 @@ def assign_units(
             offer_left[offer] = room - taken
         return dropped
 
-    order = _best_first(pairs).tolist()
+    order = _best_first(pairs)
     if optimal:
-        fitting = np.flatnonzero(fits_alone)
+        fitting = np.flatnonzero(fits)
         flow = assign_optimal(pairs.take(fitting), need_slots=need_slots, offer_slots=offer_slots)
-        chosen_keys = set(zip(flow.need_id.tolist(), flow.offer_id.tolist(), strict=True))
-        keys = zip(pairs.need_id.tolist(), pairs.offer_id.tolist(), strict=True)
-        in_flow = [key in chosen_keys for key in keys]
-        if walk([position for position in order if in_flow[position]]):
-            walk(order)
+        # The flow's pairs, found back among all pairs by their (need, offer) key.
+        wide = bool(pairs.need_id.max() >= 2**31 or pairs.offer_id.max() >= 2**32)
+        keys = _pair_keys(pairs.need_id, pairs.offer_id, wide=wide)
+        in_flow = np.isin(keys, _pair_keys(flow.need_id, flow.offer_id, wide=wide))
+        if walk(order[in_flow[order]].tolist()):
+            walk(order.tolist())
     else:
-        walk(order)
-    chosen = np.flatnonzero(units)
+        walk(order.tolist())
+    taken = np.array(units, dtype=np.int64)
+    chosen = np.flatnonzero(taken)
     best = _best_first(pairs.take(chosen))
-    return pairs.take(chosen[best]), units[chosen[best]]
+    return pairs.take(chosen[best]), taken[chosen[best]]
+
+
+def _pair_keys(need_id: IntArray, offer_id: IntArray, *, wide: bool) -> np.ndarray:
+    """One value per (need, offer) pair: an integer while the ids fit in 31 and 32 bits (always,
+    in practice), else (``wide``) the pair itself as a record."""
+    if not wide:
+        return need_id.astype(np.int64) << 32 | offer_id.astype(np.int64)
+    keys = np.empty(len(need_id), dtype=[("need", np.int64), ("offer", np.int64)])
+    keys["need"], keys["offer"] = need_id, offer_id
+    return keys
 
 
 def total_score(pairs: ScoredPairs) -> float:

@@ -280,6 +280,27 @@ def _need_slots(
     return slots, UnitBudget(need_units=units, offer_room={}, partial_needs=frozenset(partial))
 
 
+# What the chosen offers hold now: for a few pairs (an incremental pass) per offer from the
+# (offer, status) index; for many (a full pass) in one hash join over the holding matches.
+_HELD_COLUMNS = (
+    "m.offer_id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s) AS open_count, "
+    "sum(m.units) AS units"
+)
+_HELD_BY_FEW = f"""
+    SELECT {_HELD_COLUMNS}
+    FROM (SELECT DISTINCT offer_id FROM matching_chosen) c
+    JOIN offers_offer o ON o.id = c.offer_id
+    JOIN matching_match m ON m.offer_id = c.offer_id AND m.status = ANY(%(holding)s)
+    GROUP BY m.offer_id, o.capacity
+"""
+_HELD_BY_MANY = f"""
+    SELECT {_HELD_COLUMNS}
+    FROM matching_match m JOIN offers_offer o ON o.id = m.offer_id
+    WHERE m.status = ANY(%(holding)s) AND m.offer_id IN (SELECT offer_id FROM matching_chosen)
+    GROUP BY m.offer_id, o.capacity
+"""
+
+
 def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
     """Write the chosen pairs as proposals, each holding its ``units`` of its offer's capacity;
     returns how many.
@@ -345,31 +366,24 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
             "SELECT 1 FROM offers_offer WHERE id IN (SELECT offer_id FROM matching_chosen) "
             "ORDER BY id FOR NO KEY UPDATE"
         )
+        held = _HELD_BY_FEW if len(chosen) <= 1000 else _HELD_BY_MANY
         cursor.execute(
             # Best first within each offer, a pair stays while the offer's open proposals and
-            # the units before it (its own included) fit what the offer has free now. What the
-            # offers hold is read per offer (LATERAL), so from the (offer, status) index.
-            """WITH held AS (
-                    SELECT o.id AS offer_id, o.capacity, h.open_count, h.units
-                    FROM offers_offer o
-                    CROSS JOIN LATERAL (
-                        SELECT count(*) FILTER (WHERE m.status = %(open)s) AS open_count,
-                               coalesce(sum(m.units), 0) AS units
-                        FROM matching_match m
-                        WHERE m.offer_id = o.id AND m.status = ANY(%(holding)s)) h
-                    WHERE o.id IN (SELECT offer_id FROM matching_chosen)),
+            # the units before it (its own included) fit what the offer has free now. Only
+            # offers holding something can have changed since the pass read them (the chosen
+            # pairs of an offer fit its capacity then), so only their pairs are walked.
+            f"""WITH held AS MATERIALIZED ({held}),
                 late AS (
                     SELECT f.offer_id, f.need_id FROM (
-                        SELECT c.offer_id, c.need_id,
+                        SELECT c.offer_id, c.need_id, held.capacity - held.units AS room,
+                               %(per_offer)s - held.open_count AS slots,
                                sum(c.units) OVER ahead AS units_so_far,
                                row_number() OVER ahead AS nth
-                        FROM matching_chosen c
+                        FROM matching_chosen c JOIN held ON held.offer_id = c.offer_id
                         WINDOW ahead AS (PARTITION BY c.offer_id
                                          ORDER BY c.score DESC, c.need_id
                                          ROWS UNBOUNDED PRECEDING)) f
-                    JOIN held ON held.offer_id = f.offer_id
-                    WHERE f.units_so_far > held.capacity - held.units
-                       OR f.nth > %(per_offer)s - held.open_count)
+                    WHERE f.units_so_far > f.room OR f.nth > f.slots)
                 DELETE FROM matching_chosen c USING late
                 WHERE c.offer_id = late.offer_id AND c.need_id = late.need_id""",
             params,
