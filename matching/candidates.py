@@ -12,6 +12,9 @@ ST_Distance`` would scan.
 The rules, all in the WHERE clause:
 - both active, valid on ``today`` and not hidden by a moderator; the offer not full (its id
   is not in ``full_offer_ids``);
+- the need fits in what the offer has left, in the unit of its category (posts/units.py): as
+  many beds or seats as the need has people; at least one item for material aid, which several
+  offers may fill a part each; one session or place otherwise (``_FITS_UNITS``);
 - the offer's category is the need's category or the need's parent (general) category;
 - within reach (distance ≤ offer radius + need radius), or both remote;
 - at least one shared language (bitmask, arrays only for rare languages: migration 0007);
@@ -28,7 +31,8 @@ The rules, all in the WHERE clause:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -39,6 +43,7 @@ from django.db.backends.utils import CursorWrapper
 from accounts.models import Membership
 from matching.models import HOLDING_STATUSES, MatchStatus
 from matching.scoring import FloatArray, IntArray
+from posts.units import PARTIAL_ROOTS, PER_PERSON_ROOTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,21 +173,59 @@ _PAIR_RULES = f"""
                       AND m.status <> '{MatchStatus.WITHDRAWN}')
 """
 
-# Offers that still have room: fewer than per_offer open proposals and fewer open plus approved
-# than their capacity. Per probed row, so only for single-need passes; the full pass computes the
-# full offers once and passes their ids instead.
+
+def _roots(slugs: Sequence[str]) -> str:
+    """The ids of these root categories, as an uncorrelated subquery PostgreSQL runs once."""
+    listed = ", ".join(f"'{slug}'" for slug in slugs)
+    return f"(SELECT id FROM posts_category WHERE parent_id IS NULL AND slug IN ({listed}))"
+
+
+# Units of capacity (posts/units.py), the same expressions for every probe and for the engine's
+# slot accounting. A need's whole demand: one per person where its root counts people, its
+# quantity for material aid, else 1.
+PARTIAL_NEED = f"{{n}}.category_root_id IN {_roots(PARTIAL_ROOTS)}"
+NEED_UNITS = (
+    f"(CASE WHEN {{n}}.category_root_id IN {_roots(PER_PERSON_ROOTS)} THEN {{n}}.people_count "
+    f"WHEN {PARTIAL_NEED} THEN greatest(coalesce(({{n}}.details ->> 'quantity')::int, 1), 1) "
+    "ELSE 1 END)"
+)
+# Offers whose units are counted per person of a need (beds, seats).
+PER_PERSON_OFFER = f"o.category_root_id IN {_roots(PER_PERSON_ROOTS)}"
+# What one more match of the need takes at least: its whole demand, or a single item where
+# several offers may fill it.
+_NEED_TAKES = f"(CASE WHEN {PARTIAL_NEED} THEN 1 ELSE {NEED_UNITS} END)".format(n="n")
+
+# The need fits what the offer has left. ``offer_room`` maps the offers in use to their free
+# units (capacity less the units of their open and held matches, ``engine._offer_slots_used``;
+# the full pass lists only beds and seats, as an offer with a slot has the one unit any other
+# need takes); any other offer has its whole capacity. A jsonb object, so the lookup is a binary
+# search per probed row. Single-need passes check the exact room in ``_OFFER_HAS_ROOM`` besides.
+_FITS_UNITS = f"""
+    coalesce((%(offer_room)s::jsonb ->> o.id::text)::int, o.capacity) >= {_NEED_TAKES}
+"""
+
+# Offers that still have room: fewer than per_offer open proposals, and the need fits in the
+# capacity left after the units of their open and held matches. Per probed row, so only for
+# single-need passes; the full pass computes the full offers once and passes their ids instead.
 _OFFER_HAS_ROOM = f"""
     (SELECT count(*) FILTER (WHERE m.status = '{MatchStatus.PROPOSED}') < %(per_offer)s
-            AND count(*) < o.capacity
+            AND o.capacity - coalesce(sum(m.units), 0) >= {_NEED_TAKES}
      FROM matching_match m
      WHERE m.offer_id = o.id AND m.status IN ({_HOLDING}))
 """
 
-# Needs that still have room for a proposal: fewer open or approved matches than per_need.
+# Needs that still have room for a proposal: fewer open or held matches than per_need; a need
+# several offers may fill (material aid) counts only its open proposals, and has room while its
+# held matches (approved and on) leave some of its quantity uncovered.
 _NEED_HAS_ROOM = f"""
-    (SELECT count(*) FROM matching_match m
-     WHERE m.need_id = n.id AND m.status IN ({_HOLDING})
-    ) < %(per_need)s
+    (SELECT CASE WHEN {PARTIAL_NEED.format(n="n")}
+                 THEN count(*) FILTER (WHERE m.status = '{MatchStatus.PROPOSED}') < %(per_need)s
+                      AND coalesce(sum(m.units) FILTER (
+                              WHERE m.status <> '{MatchStatus.PROPOSED}'), 0)
+                          < {NEED_UNITS.format(n="n")}
+                 ELSE count(*) < %(per_need)s END
+     FROM matching_match m
+     WHERE m.need_id = n.id AND m.status IN ({_HOLDING}))
 """
 
 # One nearest-first probe per need on the offers of its root category (its own category and the
@@ -200,7 +243,7 @@ CROSS JOIN LATERAL (
       AND {offer_valid}
       AND {reach}
       AND {pair_rules}
-      AND {offer_has_room}
+      AND {offer_has_room} AND {fits_units}
     ORDER BY o.location_3035 <-> n.location_3035
     LIMIT %(limit)s
 ) c
@@ -226,7 +269,7 @@ CROSS JOIN LATERAL (
           AND {need_valid}
           AND {reach}
           AND {pair_rules}
-          AND {need_has_room}
+          AND {need_has_room} AND {fits_units}
         ORDER BY n.location_3035 <-> o.location_3035
         LIMIT %(limit)s
     ) p
@@ -250,6 +293,10 @@ def vetted_category_ids() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM posts_category WHERE needs_verification")
         return [row[0] for row in cursor.fetchall()]
+
+
+def _room_json(offer_room: Mapping[int, int] | None) -> str:
+    return json.dumps({str(offer_id): room for offer_id, room in (offer_room or {}).items()})
 
 
 def max_radius(table: str) -> int:
@@ -296,12 +343,15 @@ def offers_for_needs(
     per_need: int,
     per_offer: int,
     id_range: tuple[int, int] | None = None,
+    offer_room: Mapping[int, int] | None = None,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
     ``need_ids=None`` means every active need with room for a proposal; ``id_range`` (inclusive
     low, exclusive high) lets the full pass work through the needs in chunks. ``full_offer_ids``:
     offers known to have no room left; ``None`` checks each probed offer's room in SQL instead.
+    ``offer_room``: the free units of the offers in use that are not full (the others have
+    their whole capacity).
     """
     need_filter = "TRUE"
     params: dict[str, object] = {
@@ -310,6 +360,7 @@ def offers_for_needs(
         "per_need": per_need,
         "per_offer": per_offer,
         "vetted": vetted_category_ids(),
+        "offer_room": _room_json(offer_room),
     }
     if need_ids is not None:
         need_filter = "n.id = ANY(%(need_ids)s)"
@@ -331,6 +382,7 @@ def offers_for_needs(
         "need_filter": need_filter,
         "offer_has_room": offer_has_room,
         "need_has_room": _NEED_HAS_ROOM,
+        "fits_units": _FITS_UNITS,
     }
     spatial = _OFFERS_FOR_NEEDS.format(index_conditions=_REACH_BOXES, reach=_REACH, **common)
     remote = _OFFERS_FOR_NEEDS.format(index_conditions="o.remote", reach="TRUE", **common)
@@ -341,11 +393,18 @@ def offers_for_needs(
 
 
 def needs_for_offer(
-    *, today: dt.date, offer_id: int, category_ids: Sequence[int], limit: int, per_need: int
+    *,
+    today: dt.date,
+    offer_id: int,
+    category_ids: Sequence[int],
+    limit: int,
+    per_need: int,
+    offer_room: Mapping[int, int] | None = None,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer.
 
     ``category_ids``: the offer's category and, for a general category, its subcategories.
+    ``offer_room``: the offer's free units if it is in use (else it has its whole capacity).
     """
     params: dict[str, object] = {
         "today": today,
@@ -355,12 +414,14 @@ def needs_for_offer(
         "per_need": per_need,
         "max_radius": max_radius("needs_need"),
         "vetted": vetted_category_ids(),
+        "offer_room": _room_json(offer_room),
     }
     common = {
         "offer_valid": _valid("o"),
         "need_valid": _valid("n"),
         "pair_rules": _PAIR_RULES,
         "need_has_room": _NEED_HAS_ROOM,
+        "fits_units": _FITS_UNITS,
     }
     with _probing() as cursor:
         found = _columns(cursor, _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from matching import candidates as candidate_sql
-from matching.assignment import assign_greedy, assign_optimal
+from matching.assignment import UnitBudget, assign_units
 from matching.models import (
     FRESH_PROPOSAL,
     HOLDING_STATUSES,
@@ -224,56 +224,132 @@ def _score(found: candidate_sql.Candidates, needs: _Posts, offers: _Posts) -> Sc
     return score_pairs(inputs, settings.POMOC_MATCHING_WEIGHTS)
 
 
-def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> dict[int, int]:
-    """Free slots of the active offers that already have open or approved matches: at most
-    PER_OFFER open proposals, never more than the capacity left after approved matches. The
-    others have ``min(PER_OFFER, capacity)``. ``None``: every such offer."""
+@dataclass(frozen=True)
+class _OffersInUse:
+    """The active offers that have open or held matches: their free proposal slots and their
+    free units (capacity less the units of those matches), and which of them count beds or
+    seats (one per person of a need: only for those may a need with a slot not fit)."""
+
+    slots: dict[int, int]
+    room: dict[int, int]
+    per_person: frozenset[int] = frozenset()
+
+
+def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> _OffersInUse:
+    """Free slots and units of the active offers that already have open or held matches: at most
+    PER_OFFER open proposals, never more proposals than units left, units counted as the sum of
+    ``Match.units`` in SQL. The others have ``min(PER_OFFER, capacity)`` slots and their whole
+    capacity. ``None``: every such offer."""
     per_offer = settings.POMOC_MATCHING_PER_OFFER
     where = "" if offer_ids is None else " AND o.id = ANY(%(ids)s)"
     rows = _fetch(
-        f"""SELECT o.id, o.capacity,
-                   count(*) FILTER (WHERE m.status = %(open)s),
-                   count(*) FILTER (WHERE m.status = ANY(%(taken)s))
+        f"""SELECT o.id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s), sum(m.units),
+                   {candidate_sql.PER_PERSON_OFFER}
             FROM offers_offer o JOIN matching_match m ON m.offer_id = o.id
             WHERE o.status = 'active' AND m.status = ANY(%(holding)s){where} GROUP BY o.id""",
-        {
-            "ids": list(offer_ids or []),
-            "open": OPEN,
-            "taken": TAKEN,
-            "holding": HOLDING,
-        },
+        {"ids": list(offer_ids or []), "open": OPEN, "holding": HOLDING},
     )
-    return {
-        offer_id: max(0, min(per_offer, capacity - taken) - open_count)
-        for offer_id, capacity, open_count, taken in rows
-    }
+    slots, room, per_person = {}, {}, set()
+    for offer_id, capacity, open_count, held, counts_people in rows:
+        room[offer_id] = max(0, capacity - held)
+        slots[offer_id] = max(0, min(per_offer - open_count, room[offer_id]))
+        if counts_people:
+            per_person.add(offer_id)
+    return _OffersInUse(slots, room, frozenset(per_person))
 
 
-def _offer_slots(offers: _Posts, used: Mapping[int, int]) -> dict[int, int]:
-    """Free slots of the loaded offers, given those of the offers already in use."""
+def _offer_slots(offers: _Posts, used: _OffersInUse) -> dict[int, int]:
+    """Free slots of the loaded offers, given those of the offers in use."""
     free = np.minimum(settings.POMOC_MATCHING_PER_OFFER, offers["capacity"])
     slots = dict(zip(offers["id"].tolist(), free.tolist(), strict=True))
-    slots.update((offer_id, used[offer_id]) for offer_id in used.keys() & slots.keys())
+    slots.update((offer_id, used.slots[offer_id]) for offer_id in used.slots.keys() & slots.keys())
     return slots
 
 
-def _need_slots(need_ids: np.ndarray, *, everything: bool = False) -> dict[int, int]:
-    """Free proposal slots of these needs: PER_NEED less their open and approved matches.
-    ``everything``: count matches of all needs rather than spell out the ids (a full pass)."""
+def _offer_room(offers: _Posts, used: _OffersInUse) -> dict[int, int]:
+    """Free units of the loaded offers: their capacity, less what the offers in use hold."""
+    room = dict(zip(offers["id"].tolist(), offers["capacity"].tolist(), strict=True))
+    room.update((offer_id, used.room[offer_id]) for offer_id in used.room.keys() & room.keys())
+    return room
+
+
+_NEED_USE = f"""
+    SELECT n.id, {candidate_sql.PARTIAL_NEED.format(n="n")},
+           {candidate_sql.NEED_UNITS.format(n="n")},
+           count(m.id) FILTER (WHERE m.status = %(open)s), count(m.id),
+           coalesce(sum(m.units) FILTER (WHERE m.status <> %(open)s), 0)
+    FROM needs_need n
+    LEFT JOIN matching_match m ON m.need_id = n.id AND m.status = ANY(%(holding)s)
+    WHERE {{scope}}
+    GROUP BY n.id
+"""
+
+
+def _need_slots(
+    need_ids: np.ndarray, *, everything: bool = False
+) -> tuple[dict[int, int], UnitBudget]:
+    """Free proposal slots of these needs, and the units a match of each takes.
+
+    A need one offer serves (a room, a lift, a session) has PER_NEED less its open and held
+    matches, and takes its whole demand (posts/units.py). A need several offers may fill
+    (material aid) has PER_NEED less its open proposals while its held matches (approved and
+    on) leave some of its quantity uncovered, and none once covered; each proposal takes what
+    the need still lacks, up to what its offer has left. Its proposals are alternatives too:
+    approving one lowers what the others may take (``matching.lifecycle``).
+    ``everything``: read all active needs rather than spell out the ids (a full pass)."""
     per_need = settings.POMOC_MATCHING_PER_NEED
-    used = dict(
-        _fetch(
-            "SELECT need_id, count(*) FROM matching_match WHERE status = ANY(%s) "
-            + ("" if everything else "AND need_id = ANY(%s) ")
-            + "GROUP BY need_id",
-            [HOLDING, *([] if everything else [need_ids.tolist()])],
-        )
+    scope = "n.status = 'active'" if everything else "n.id = ANY(%(ids)s)"
+    rows = _fetch(
+        _NEED_USE.format(scope=scope),
+        {"ids": need_ids.tolist(), "open": OPEN, "holding": HOLDING},
     )
-    return {need_id: max(0, per_need - used.get(need_id, 0)) for need_id in need_ids.tolist()}
+    wanted = set(need_ids.tolist())
+    slots: dict[int, int] = {}
+    units: dict[int, int] = {}
+    partial: set[int] = set()
+    for need_id, is_partial, demand, open_count, held_count, taken_units in rows:
+        if need_id not in wanted:
+            continue
+        if is_partial:
+            partial.add(need_id)
+            units[need_id] = demand - taken_units
+            slots[need_id] = max(0, per_need - open_count) if taken_units < demand else 0
+        else:
+            units[need_id] = demand
+            slots[need_id] = max(0, per_need - held_count)
+    return slots, UnitBudget(need_units=units, offer_room={}, partial_needs=frozenset(partial))
 
 
-def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
-    """Write the chosen pairs as proposals; returns how many.
+# What the chosen offers hold now: for a few pairs (an incremental pass) per offer from the
+# (offer, status) index; for many (a full pass) in one hash join over the holding matches.
+_HELD_COLUMNS = (
+    "m.offer_id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s) AS open_count, "
+    "sum(m.units) AS units"
+)
+_HELD_BY_FEW = f"""
+    SELECT {_HELD_COLUMNS}
+    FROM (SELECT DISTINCT offer_id FROM matching_chosen) c
+    JOIN offers_offer o ON o.id = c.offer_id
+    JOIN matching_match m ON m.offer_id = c.offer_id AND m.status = ANY(%(holding)s)
+    GROUP BY m.offer_id, o.capacity
+"""
+_HELD_BY_MANY = f"""
+    SELECT {_HELD_COLUMNS}
+    FROM matching_match m JOIN offers_offer o ON o.id = m.offer_id
+    WHERE m.status = ANY(%(holding)s) AND m.offer_id IN (SELECT offer_id FROM matching_chosen)
+    GROUP BY m.offer_id, o.capacity
+"""
+
+
+def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
+    """Write the chosen pairs as proposals, each holding its ``units`` of its offer's capacity;
+    returns how many.
+
+    The chosen offers' rows are locked first (in id order), and the pairs that no longer fit
+    what an offer has left are dropped: a pass racing another (an incremental pass for a new
+    need while a full pass inserts) chose from what it read before the other committed, so only
+    under the lock is "open proposals ≤ PER_OFFER and units held ≤ capacity" sure to hold. A
+    match being approved locks the same row (``matching.lifecycle``).
 
     A pair the engine once withdrew (its offer or need was closed, paused, hidden or expired,
     and is open again) is proposed again in its old row, with the step in the audit log. Any
@@ -286,9 +362,16 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
     if not len(chosen):
         return 0
     weights = settings.POMOC_MATCHING_WEIGHTS
-    columns = {"offer_id": chosen.offer_id, "need_id": chosen.need_id, "score": chosen.score}
+    columns = {
+        "offer_id": chosen.offer_id,
+        "need_id": chosen.need_id,
+        "units": units,
+        "score": chosen.score,
+    }
     columns |= {f"explained_{name}": values for name, values in explanation_columns(chosen).items()}
-    types = {name: "bigint" if name.endswith("_id") else "float8" for name in columns}
+    types = {
+        name: "bigint" if name.endswith("_id") or name == "units" else "float8" for name in columns
+    }
     factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
     explained = (
         f"jsonb_build_object('factors', jsonb_build_object({factors}), "
@@ -300,6 +383,8 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
         "withdrawn": MatchStatus.WITHDRAWN,
         "run": run_id,
         "reason": "Both posts are open again: proposed again.",
+        "holding": HOLDING,
+        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
         **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
     }
     fresh = ", ".join(
@@ -318,6 +403,32 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
             for row in zip(*(values.tolist() for values in columns.values()), strict=True):
                 copy.write_row(row)
         cursor.execute(
+            "SELECT 1 FROM offers_offer WHERE id IN (SELECT offer_id FROM matching_chosen) "
+            "ORDER BY id FOR NO KEY UPDATE"
+        )
+        held = _HELD_BY_FEW if len(chosen) <= 1000 else _HELD_BY_MANY
+        cursor.execute(
+            # Best first within each offer, a pair stays while the offer's open proposals and
+            # the units before it (its own included) fit what the offer has free now. Only
+            # offers holding something can have changed since the pass read them (the chosen
+            # pairs of an offer fit its capacity then), so only their pairs are walked.
+            f"""WITH held AS MATERIALIZED ({held}),
+                late AS (
+                    SELECT f.offer_id, f.need_id FROM (
+                        SELECT c.offer_id, c.need_id, held.capacity - held.units AS room,
+                               %(per_offer)s - held.open_count AS slots,
+                               sum(c.units) OVER ahead AS units_so_far,
+                               row_number() OVER ahead AS nth
+                        FROM matching_chosen c JOIN held ON held.offer_id = c.offer_id
+                        WINDOW ahead AS (PARTITION BY c.offer_id
+                                         ORDER BY c.score DESC, c.need_id
+                                         ROWS UNBOUNDED PRECEDING)) f
+                    WHERE f.units_so_far > f.room OR f.nth > f.slots)
+                DELETE FROM matching_chosen c USING late
+                WHERE c.offer_id = late.offer_id AND c.need_id = late.need_id""",
+            params,
+        )
+        cursor.execute(
             # Rows locked in one order (as the INSERT below takes them), so a pass racing
             # another over the same pairs waits instead of deadlocking.
             f"""WITH locked AS (
@@ -327,7 +438,8 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
                     ORDER BY m.need_id, m.offer_id FOR UPDATE OF m),
                 revived AS (
                     UPDATE matching_match m
-                    SET status = %(open)s, score = c.score, explanation = {explained},
+                    SET status = %(open)s, score = c.score, units = c.units,
+                        explanation = {explained},
                         proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
                         {fresh}
                     FROM locked c
@@ -340,9 +452,9 @@ def _insert(chosen: ScoredPairs, *, run_id: int | None) -> int:
         )
         revived = cursor.rowcount
         cursor.execute(
-            "INSERT INTO matching_match (offer_id, need_id, score, explanation, status, "
+            "INSERT INTO matching_match (offer_id, need_id, units, score, explanation, status, "
             "proposed_at, status_changed_at, run_id) "
-            f"SELECT c.offer_id, c.need_id, c.score, {explained}, %(open)s, now(), now(), "
+            f"SELECT c.offer_id, c.need_id, c.units, c.score, {explained}, %(open)s, now(), now(), "
             "%(run)s FROM matching_chosen c "
             "ORDER BY c.need_id, c.offer_id ON CONFLICT (offer_id, need_id) DO NOTHING",
             params,
@@ -493,16 +605,23 @@ def _full_pass(
     while the next group is being assigned."""
     now = timezone.now()
     today = timezone.localdate()
-    probe = partial(_chunk_candidates, today=today, full_offers=[])
+    probe = partial(_chunk_candidates, today=today, full_offers=[], offer_room={})
     with Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
         with transaction.atomic():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
             used = _offer_slots_used()
-            full_offers = [offer_id for offer_id, slots in used.items() if slots <= 0]
+            full_offers = [offer_id for offer_id, slots in used.slots.items() if slots <= 0]
+            # The others in use have less than their capacity free: the probes check that a
+            # need fits what is left (candidates._FITS_UNITS). Only beds and seats matter there:
+            # any other need takes one unit, which an offer with a slot has.
+            room = {
+                offer_id: used.room[offer_id]
+                for offer_id in used.per_person.difference(full_offers)
+            }
             chunks = _need_id_chunks()
         probes = [
-            partial(_chunk_candidates, chunk, today=today, full_offers=full_offers)
+            partial(_chunk_candidates, chunk, today=today, full_offers=full_offers, offer_room=room)
             for chunk in chunks
         ]
         found = candidate_sql.Candidates.concatenate(
@@ -520,13 +639,17 @@ def _full_pass(
         result.proposed = sum(future.result() for future in inserted)
 
 
-def _insert_atomic(chosen: ScoredPairs, *, run_id: int | None) -> int:
+def _insert_atomic(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
     with transaction.atomic():
-        return _insert(chosen, run_id=run_id)
+        return _insert(chosen, units, run_id=run_id)
 
 
 def _chunk_candidates(
-    id_range: tuple[int, int], *, today: dt.date, full_offers: list[int]
+    id_range: tuple[int, int],
+    *,
+    today: dt.date,
+    full_offers: list[int],
+    offer_room: Mapping[int, int],
 ) -> candidate_sql.Candidates:
     return candidate_sql.offers_for_needs(
         today=today,
@@ -536,6 +659,7 @@ def _chunk_candidates(
         per_need=settings.POMOC_MATCHING_PER_NEED,
         per_offer=settings.POMOC_MATCHING_PER_OFFER,
         id_range=id_range,
+        offer_room=offer_room,
     )
 
 
@@ -544,10 +668,10 @@ def _propose(
     found: candidate_sql.Candidates,
     *,
     now: dt.datetime,
-    offers_used: Mapping[int, int] | None = None,
+    offers_used: _OffersInUse | None = None,
     every_post: bool = False,
     pool: Workers | None = None,
-    save: Callable[[ScoredPairs], int] | None = None,
+    save: Callable[[ScoredPairs, np.ndarray], int] | None = None,
 ) -> list[Future[int]]:
     """Score the candidates, choose within the slots (``result.chosen``) and hand the chosen
     pairs to ``save`` on the workers; returns the saves under way.
@@ -570,22 +694,33 @@ def _propose(
     ]
     if offers_used is None:
         reads.append(partial(_offer_slots_used, offer_ids.tolist()))
-    needs, offers, need_slots, *used = pool.map(reads)
+    needs, offers, (need_slots, need_budget), *used = pool.map(reads)
     # A post paused or closed since the probes is not among the active posts read: drop its pairs.
     found = found.take(np.flatnonzero(needs.has(found.need_id) & offers.has(found.offer_id)))
     pairs = _score(found, needs, offers)
-    offer_slots = _offer_slots(offers, offers_used if offers_used is not None else used[0])
+    in_use = offers_used if offers_used is not None else used[0]
+    offer_slots = _offer_slots(offers, in_use)
+    budget = UnitBudget(
+        need_units=need_budget.need_units,
+        offer_room=_offer_room(offers, in_use),
+        partial_needs=need_budget.partial_needs,
+    )
     optimal = len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS
     result.algorithm = "optimal" if optimal else "greedy"
-    assign = assign_optimal if optimal else assign_greedy
     chosen, saves = [], []
     for group in _root_groups(
         needs["category_root_id"][needs.rows(found.need_id)], workers=pool.count
     ):
-        part = assign(pairs.take(group), need_slots=need_slots, offer_slots=offer_slots)
+        part, units = assign_units(
+            pairs.take(group),
+            need_slots=need_slots,
+            offer_slots=offer_slots,
+            budget=budget,
+            optimal=optimal,
+        )
         chosen.append(part)
         if save and len(part):
-            saves.append(pool.submit(partial(save, part)))
+            saves.append(pool.submit(partial(save, part, units)))
     result.chosen = ScoredPairs.concatenate(chosen).best_first()
     return saves
 
@@ -633,6 +768,7 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
     now = timezone.now()
     today = timezone.localdate()
     result.withdrawn = withdraw_stale(today=today, offer_id=offer_id, need_id=need_id)
+    used = None
     if offer_id is not None:
         offer = Offer.objects.filter(pk=offer_id).select_related("category").first()
         if offer is None:
@@ -642,12 +778,15 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             category_ids += list(
                 Category.objects.filter(parent_id=offer.category_id).values_list("id", flat=True)
             )
+        # The offer's free units, read once: the probe keeps only needs that fit them.
+        used = _offer_slots_used([offer_id])
         found = candidate_sql.needs_for_offer(
             today=today,
             offer_id=offer_id,
             category_ids=category_ids,
             limit=settings.POMOC_MATCHING_CANDIDATES * settings.POMOC_MATCHING_PER_OFFER,
             per_need=settings.POMOC_MATCHING_PER_NEED,
+            offer_room=used.room,
         )
     else:
         found = candidate_sql.offers_for_needs(
@@ -658,7 +797,9 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
         )
-    saves = _propose(result, found, now=now, save=partial(_insert, run_id=result.run_id))
+    saves = _propose(
+        result, found, now=now, offers_used=used, save=partial(_insert, run_id=result.run_id)
+    )
     result.proposed = sum(future.result() for future in saves)
 
 

@@ -7,6 +7,13 @@ connected → completed | failed (either side, with a short outcome)
 Each service locks the match row (``select_for_update``), checks the transition table and the
 actor's right, writes a ``MatchTransition`` and the notifications in the same transaction; the
 notifications are sent after commit by the outbox. Contacts go only into ``match_connected``.
+
+Capacity is counted in the units of the offer's category (beds, seats, items: posts/units.py).
+Approving or accepting locks the offer's row (as the engine does when it inserts proposals) and
+refuses when the units of the offer's approved, connected and completed matches plus this one
+would exceed its capacity. A material-aid match takes, when approved, what the need still lacks
+up to what the offer has left; a completed match uses its units, the offer is fulfilled when none
+remains, and the need when its quantity is covered.
 """
 
 from __future__ import annotations
@@ -17,13 +24,21 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
 from accounts.models import User
-from matching.models import FRESH_PROPOSAL, Match, MatchStatus, MatchTransition, Response
+from matching.models import (
+    FRESH_PROPOSAL,
+    TAKEN_STATUSES,
+    Match,
+    MatchStatus,
+    MatchTransition,
+    Response,
+)
 from matching.scoring import (
     FIT_BY_ROOT,
     NO_FIT,
@@ -46,6 +61,7 @@ from offers.models import Offer
 from offers.selectors import host_verification_required
 from posts.models import PostStatus
 from posts.services import post_set_status
+from posts.units import need_units, unit_for
 from rights.services import consent_record
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -168,12 +184,54 @@ def _require_two_people(match: Match) -> None:
         )
 
 
+def _units_held(*, exclude: Match, statuses=TAKEN_STATUSES, **post: int) -> int:
+    """Units of the matches of one offer or need (``offer_id=`` / ``need_id=``) in these
+    statuses, this match left out."""
+    held = Match.objects.filter(status__in=statuses, **post).exclude(pk=exclude.pk)
+    return held.aggregate(units=Sum("units"))["units"] or 0
+
+
+def _hold_units(match: Match) -> None:
+    """Set how many units the match takes of its offer, or refuse if they do not fit.
+
+    The offer's row is locked first, so two approvals of one offer (or an approval and the
+    engine inserting proposals) cannot both take its last units. A match of a room or a lift
+    takes one unit per person of the need; one of material aid what the need still lacks, up to
+    what the offer has left; any other one unit."""
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=match.offer_id)
+    need = match.need
+    root = need.root_category.slug
+    unit = unit_for(root)
+    wanted = need_units(root, people_count=need.people_count, details=need.details)
+    left = offer.capacity - _units_held(exclude=match, offer_id=offer.pk)
+    if unit.partial:
+        wanted -= _units_held(exclude=match, need_id=need.pk)
+        if wanted <= 0:
+            raise ValidationError(_("Other matches already cover everything this need asks for."))
+        wanted = min(wanted, left)
+    if wanted <= 0 or wanted > left:
+        raise ValidationError(
+            _(
+                "The offer has %(left)d of its %(capacity)d left (%(unit)s); "
+                "this match needs %(units)d."
+            )
+            % {
+                "left": max(left, 0),
+                "capacity": offer.capacity,
+                "unit": unit_for(offer.root_category.slug).label,
+                "units": max(wanted, 1),
+            }
+        )
+    match.units = wanted
+
+
 @transaction.atomic
 def match_approve(match: Match, *, actor: User, reason: str = "") -> Match:
     match = _lock(match)
     _check_coordinator(match, actor)
     _require_open_posts(match)
     _require_two_people(match)
+    _hold_units(match)
     _transition(match, actor=actor, to=MatchStatus.APPROVED, reason=reason)
     match.decided_by = actor
     match.decided_at = timezone.now()
@@ -317,8 +375,9 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
         raise ValidationError(_("This match is not waiting for an answer."))
     if accept:
         _require_open_posts(match)
-        # Memberships may have changed since the approval.
+        # Memberships may have changed since the approval, and the offer's capacity too.
         _require_two_people(match)
+        _require_units(match)
         # Accepting is consent to show the other side these contact fields (issue 11).
         consent_record(user=actor, match=match)
     answer = Response.ACCEPTED if accept else Response.DECLINED
@@ -339,10 +398,31 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
     return match
 
 
+def _require_units(match: Match) -> None:
+    """The units this approved match holds still fit the offer (its owner may have lowered
+    the capacity since)."""
+    offer = Offer.objects.select_for_update(of=("self",)).get(pk=match.offer_id)
+    held = _units_held(exclude=match, offer_id=offer.pk) + match.units
+    if held > offer.capacity:
+        raise ValidationError(
+            _(
+                "The offer has %(left)d of its %(capacity)d left (%(unit)s); "
+                "this match needs %(units)d."
+            )
+            % {
+                "left": max(offer.capacity - held + match.units, 0),
+                "capacity": offer.capacity,
+                "unit": unit_for(offer.root_category.slug).label,
+                "units": match.units,
+            }
+        )
+
+
 @transaction.atomic
 def match_close(match: Match, *, actor: User, worked: bool, outcome: str) -> Match:
-    """Either side says how it went; a completed match fills the need and uses one unit of the
-    offer's capacity (the offer is fulfilled when all its capacity is used)."""
+    """Either side says how it went. A completed match uses its units of the offer's capacity
+    (the offer is fulfilled when none remains) and fills the need, or for material aid lowers
+    what remains of it (the need is fulfilled when nothing remains)."""
     outcome = (outcome or "").strip()
     match = _lock(match)
     _sides(match, actor)
@@ -358,11 +438,16 @@ def match_close(match: Match, *, actor: User, worked: bool, outcome: str) -> Mat
     match.closed_at = timezone.now()
     match.save()
     if worked:
+        completed = (MatchStatus.COMPLETED,)
         need = Need.objects.select_for_update().get(pk=match.need_id)
-        if PostStatus.FULFILLED in _post_next(need.status):
+        root = need.root_category.slug
+        covered = not unit_for(root).partial or _units_held(
+            exclude=match, statuses=completed, need_id=need.pk
+        ) + match.units >= need_units(root, people_count=need.people_count, details=need.details)
+        if covered and PostStatus.FULFILLED in _post_next(need.status):
             post_set_status(need, actor=None, status=PostStatus.FULFILLED)
         offer = Offer.objects.select_for_update().get(pk=match.offer_id)
-        used = Match.objects.filter(offer=offer, status=MatchStatus.COMPLETED).count()
+        used = _units_held(exclude=match, statuses=completed, offer_id=offer.pk) + match.units
         if used >= offer.capacity and PostStatus.FULFILLED in _post_next(offer.status):
             post_set_status(offer, actor=None, status=PostStatus.FULFILLED)
     _notify_sides(match, "match_closed", key="closed")

@@ -26,9 +26,11 @@ class MatchStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-# Statuses that hold a unit of the offer's capacity (the engine counts them as taken).
+# Statuses that hold their units of the offer's capacity for good (approved and on).
 TAKEN_STATUSES = (MatchStatus.APPROVED, MatchStatus.CONNECTED, MatchStatus.COMPLETED)
-# Open proposals and the statuses above: what counts against a need's and an offer's slots.
+# Open proposals and the statuses above: what counts against a need's and an offer's slots,
+# and whose ``units`` an offer no longer has free (proposals too: every proposal of an offer
+# fits together, so a coordinator may approve any of them).
 HOLDING_STATUSES = (MatchStatus.PROPOSED, *TAKEN_STATUSES)
 
 
@@ -104,6 +106,10 @@ class Match(models.Model):
         db_index=False,
     )
     score = models.FloatField(_("score"))
+    # How many units of the offer's capacity (beds, seats, items, places: posts/units.py) the
+    # match holds: the need's people for a room or a lift, the part of a material-aid need this
+    # offer fills, else 1. Set when proposed and again when approved.
+    units = models.PositiveIntegerField(_("units"), default=1, db_default=1)
     # {"factors": {"distance": 0.8, ...}, "weights": {...}, "distance_km": 3.2}
     explanation = models.JSONField(_("explanation"), default=dict)
     status = models.CharField(
@@ -167,6 +173,7 @@ class Match(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MatchStatus.values), name="match_status_valid"
             ),
+            models.CheckConstraint(condition=Q(units__gte=1), name="match_units_at_least_1"),
         ]
         indexes = [
             models.Index(fields=["need", "status"], name="match_need_status"),

@@ -9,6 +9,7 @@ from posts.forms import PostForm
 
 class NeedForm(PostForm):
     extra_fields = ("people_count", "urgency")
+    side = "need"
 
     people_count = forms.IntegerField(
         label=_("Number of people"), min_value=1, max_value=10000, initial=1

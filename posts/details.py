@@ -1,4 +1,4 @@
-"""Category-specific details of a post (beds, seats, language pair...), validated per category.
+"""Category-specific details of a post (pets, cargo, language pair...), validated per category.
 
 Stored in ``Post.details`` (JSON) because each category asks different questions and the set
 will grow; the rules live here, in one pure function, used by the model's ``clean`` (so the
@@ -23,6 +23,8 @@ class DetailField:
     minimum: int = 1
     maximum: int = 0
     choices: tuple[tuple[str, Any], ...] = ()
+    # Which posts ask it: "offer", "need" or both.
+    sides: tuple[str, ...] = ("offer", "need")
 
 
 VEHICLE_CHOICES = (
@@ -33,15 +35,15 @@ VEHICLE_CHOICES = (
 )
 CONDITION_CHOICES = (("new", _("New")), ("good", _("Good")), ("used", _("Used")))
 
-# Top-level category slug -> the details its posts may carry (all optional).
+# Top-level category slug -> the details its posts may carry (all optional). How many beds,
+# seats or items an offer has is its capacity, and how many a need takes its number of people
+# or its quantity (posts/units.py), so no detail repeats them.
 DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     "accommodation": (
-        DetailField("beds", "int", _("Beds"), maximum=50),
         DetailField("pets", "bool", _("Pets welcome")),
         DetailField("accessible", "bool", _("Wheelchair accessible")),
     ),
     "transport": (
-        DetailField("seats", "int", _("Seats"), maximum=60),
         DetailField("vehicle", "choice", _("Vehicle"), choices=VEHICLE_CHOICES),
         DetailField("cargo", "bool", _("Can carry cargo")),
     ),
@@ -50,29 +52,47 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
         DetailField("language_to", "language", _("To language")),
     ),
     "material-aid": (
-        DetailField("quantity", "int", _("Quantity"), maximum=100_000),
+        # An offer's items are its capacity; a need says how many it needs here (1 if not).
+        DetailField("quantity", "int", _("Quantity"), maximum=100_000, sides=("need",)),
         DetailField("condition", "choice", _("Condition"), choices=CONDITION_CHOICES),
     ),
 }
 
 
-def detail_fields_for(root_slug: str | None) -> tuple[DetailField, ...]:
-    return DETAIL_FIELDS.get(root_slug or "", ())
+def detail_fields_for(root_slug: str | None, side: str | None = None) -> tuple[DetailField, ...]:
+    """The details of a root category; of one side's posts (``"offer"``, ``"need"``) if given."""
+    fields = DETAIL_FIELDS.get(root_slug or "", ())
+    return fields if side is None else tuple(f for f in fields if side in f.sides)
 
 
-def details_errors(root_slug: str | None, details: dict[str, Any]) -> dict[str, str]:
+# Details that were once asked and are now the capacity of an offer or the number of people of
+# a need (posts/units.py): named in the error, so a client sending them learns where they went.
+_MOVED = {
+    "offer": {"beds": "capacity", "seats": "capacity", "quantity": "capacity"},
+    "need": {"beds": "people_count", "seats": "people_count"},
+}
+
+
+def details_errors(
+    root_slug: str | None, details: dict[str, Any], side: str | None = None
+) -> dict[str, str]:
     """Field name -> message for every broken rule; empty when the details are valid.
 
-    Steps: refuse a non-dict, refuse keys the category does not know, then check each value's
-    type and range.
+    Steps: refuse a non-dict, refuse keys the category (or the side) does not know, naming the
+    field that replaced a moved one, then check each value's type and range.
     """
     if not isinstance(details, dict):
         return {"details": str(_("Details must be an object."))}
-    fields = {field.name: field for field in detail_fields_for(root_slug)}
+    fields = {field.name: field for field in detail_fields_for(root_slug, side)}
+    moved = _MOVED.get(side or "", {})
     errors: dict[str, str] = {}
     for name, value in details.items():
         field = fields.get(name)
-        if field is None:
+        if field is None and name in moved:
+            errors[name] = str(
+                _("Give this as “%(field)s”, not as a detail.") % {"field": moved[name]}
+            )
+        elif field is None:
             errors[name] = str(_("This category has no detail called “%(name)s”.") % {"name": name})
         elif field.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):

@@ -34,6 +34,8 @@ class PostForm(forms.Form):
     """Fields every post has. Subclasses list their extra fields in ``extra_fields``."""
 
     extra_fields: tuple[str, ...] = ()
+    # "offer" or "need": which details the form asks (posts/details.py).
+    side: str = ""
 
     category = CategoryChoiceField(label=_("Category"), queryset=category_list())
     # Only the organisations the person is an approved member of; hidden when there are none.
@@ -107,6 +109,10 @@ class PostForm(forms.Form):
             self.fields["organisation"].queryset = organisations.distinct().order_by("name")
         else:
             del self.fields["organisation"]
+        for fields in DETAIL_FIELDS.values():
+            for field in fields:
+                if self.side not in field.sides:
+                    del self.fields[DETAIL_PREFIX + field.name]
         self.fields["place_name"].widget.attrs["data-place-check"] = "1"
         # The browser shows only the details of the chosen category (static/js/post-form.js).
         self.fields["category"].widget.attrs["data-detail-groups"] = "1"
@@ -119,10 +125,12 @@ class PostForm(forms.Form):
         return [self[name] for name in self.model_fields() if name in self.fields]
 
     def detail_groups(self) -> list[tuple[str, Any, list[forms.BoundField]]]:
-        return [
-            (slug, DETAIL_GROUP_LABELS[slug], [self[DETAIL_PREFIX + f.name] for f in fields])
-            for slug, fields in DETAIL_FIELDS.items()
-        ]
+        groups = []
+        for slug in DETAIL_FIELDS:
+            fields = [self[DETAIL_PREFIX + f.name] for f in detail_fields_for(slug, self.side)]
+            if fields:
+                groups.append((slug, DETAIL_GROUP_LABELS[slug], fields))
+        return groups
 
     def category_roots(self) -> dict[int, str]:
         """Category id -> its top-level slug, for the script that shows the right details."""
@@ -139,17 +147,16 @@ class PostForm(forms.Form):
         if category is not None:
             root_slug = (category.parent or category).slug
             details = self._details_of(root_slug, data)
-            for name, message in details_errors(root_slug, details).items():
+            for name, message in details_errors(root_slug, details, self.side).items():
                 self.add_error(DETAIL_PREFIX + name if name != "details" else None, message)
             data["details"] = details
         return data
 
-    @staticmethod
-    def _details_of(root_slug: str, data: dict[str, Any]) -> dict[str, Any]:
+    def _details_of(self, root_slug: str, data: dict[str, Any]) -> dict[str, Any]:
         """The answers that belong to the chosen category; those typed for another category
         (before the person changed their mind) are dropped."""
         details = {}
-        for field in detail_fields_for(root_slug):
+        for field in detail_fields_for(root_slug, self.side):
             value = data.get(DETAIL_PREFIX + field.name)
             if field.kind == "bool":
                 details[field.name] = bool(value)

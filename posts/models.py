@@ -193,7 +193,7 @@ class Post(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.ACTIVE
     )
-    # Category-specific answers (beds, seats, language pair...); rules in posts/details.py.
+    # Category-specific answers (pets, cargo, language pair...); rules in posts/details.py.
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -277,7 +277,8 @@ class Post(models.Model):
             errors["languages"] = _("Name at least one language.")
         if self.category_id:
             root = self.category.parent or self.category
-            for name, message in details_errors(root.slug, self.details).items():
+            side = self._meta.model_name
+            for name, message in details_errors(root.slug, self.details, side).items():
                 errors.setdefault("details", []).append(f"{name}: {message}")
         if errors:
             raise ValidationError(errors)

@@ -88,7 +88,7 @@ def post_near(
 
 
 def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
-    return model.objects.filter(owner=user).select_related("category", "organisation")
+    return model.objects.filter(owner=user).select_related("category__parent", "organisation")
 
 
 # Every position shown to someone who may not edit the post is on this grid (0.01°, about

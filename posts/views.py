@@ -26,6 +26,7 @@ from posts.models import STATUS_TRANSITIONS, Post, PostStatus
 from posts.ratelimit import RateLimitExceeded, post_rate_exceeded
 from posts.selectors import DEFAULT_SEARCH_RADIUS_KM, post_search, post_visible, public_point
 from posts.services import post_can_edit
+from posts.units import unit_for
 
 PAGE_SIZE = 20
 
@@ -152,6 +153,7 @@ def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpRespons
             "can_edit": can_edit,
             "can_moderate": coordinator_scope(user=request.user).covers(post),
             "details": details_display(post.root_category.slug, post.details),
+            "capacity_label": unit_for(post.root_category.slug).label,
             "status_actions": _allowed_actions(post) if can_edit else [],
             **(kind.detail_context(request, post) if kind.detail_context else {}),
         },

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from needs.models import Need, Urgency
@@ -10,6 +12,7 @@ from posts.api.serializers import (
     PostReadSerializer,
     PostWriteSerializer,
 )
+from posts.units import unit_for
 
 
 class NeedSerializer(PostReadSerializer):
@@ -31,4 +34,11 @@ class NeedUpdateSerializer(PostWriteSerializer):
 
 
 class NeedCreateSerializer(PostCreateMixin, NeedUpdateSerializer):
-    pass
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        # A room or a lift takes one bed or seat per person: the matcher needs the number.
+        category = data.get("category")
+        root = (category.parent or category).slug if category is not None else None
+        message = unit_for(root).people_required_message
+        if "people_count" not in data and message is not None:
+            raise serializers.ValidationError({"people_count": [message]})
+        return super().validate(data)

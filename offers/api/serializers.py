@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from offers.models import Offer
@@ -10,24 +15,59 @@ from posts.api.serializers import (
     PostReadSerializer,
     PostWriteSerializer,
 )
+from posts.units import unit_for
 
 
-class OfferSerializer(PostReadSerializer):
+class CapacityUnitMixin(serializers.Serializer):
+    """What the offer's capacity counts (posts/units.py), by name and in the reader's language."""
+
+    capacity_unit = serializers.SerializerMethodField(
+        help_text=_("What the capacity counts: beds, seats, items or places.")
+    )
+    capacity_label = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_capacity_unit(self, offer: Offer) -> str:
+        return unit_for(offer.root_category.slug).name
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_capacity_label(self, offer: Offer) -> str:
+        return str(unit_for(offer.root_category.slug).label)
+
+
+OFFER_FIELDS = ["capacity", "capacity_unit", "capacity_label"]
+
+
+class OfferSerializer(CapacityUnitMixin, PostReadSerializer):
     class Meta(PostReadSerializer.Meta):
         model = Offer
-        fields = [*POST_READ_FIELDS, "capacity"]
+        fields = [*POST_READ_FIELDS, *OFFER_FIELDS]
         read_only_fields = fields
 
 
-class OfferGeoSerializer(PostGeoSerializer):
+class OfferGeoSerializer(CapacityUnitMixin, PostGeoSerializer):
     class Meta(PostGeoSerializer.Meta):
         model = Offer
-        fields = [*PostGeoSerializer.Meta.fields, "capacity"]
+        fields = [*PostGeoSerializer.Meta.fields, *OFFER_FIELDS]
 
 
 class OfferUpdateSerializer(PostWriteSerializer):
-    capacity = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+    capacity = serializers.IntegerField(
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=_("In the category's unit: beds, seats, items, or sessions or places."),
+    )
+
+    READ_ONLY_ECHO = PostWriteSerializer.READ_ONLY_ECHO | {"capacity_unit", "capacity_label"}
 
 
 class OfferCreateSerializer(PostCreateMixin, OfferUpdateSerializer):
-    pass
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Where the capacity counts beds, seats or items, the matcher needs it: no default.
+        category = data.get("category")
+        root = (category.parent or category).slug if category is not None else None
+        unit = unit_for(root)
+        if "capacity" not in data and unit.required:
+            raise serializers.ValidationError({"capacity": [unit.required_message]})
+        return super().validate(data)

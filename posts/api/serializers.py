@@ -40,6 +40,7 @@ POST_READ_FIELDS = [
     "valid_from",
     "valid_until",
     "status",
+    "details",
     "organisation",
     "organisation_name",
     "distance_km",
@@ -174,6 +175,13 @@ class PostWriteSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    details = serializers.JSONField(
+        required=False,
+        help_text=_(
+            'The category\'s own answers, e.g. {"pets": true} for accommodation or '
+            '{"quantity": 10} for a need of material aid.'
+        ),
     )
 
     # What a client may echo back from a GET without it being an error (it is ignored).

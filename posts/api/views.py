@@ -96,7 +96,9 @@ class PostViewSet(
         user = self.request.user
         if post is None and user.is_authenticated:
             candidate = (
-                self.model.objects.select_related("category", "organisation").filter(pk=pk).first()
+                self.model.objects.select_related("category__parent", "organisation")
+                .filter(pk=pk)
+                .first()
             )
             if candidate is not None and post_can_edit(user=user, post=candidate):
                 post = candidate

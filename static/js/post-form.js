@@ -1,16 +1,26 @@
 // The post form's small helpers; without JavaScript the form works the same, minus the map.
-// 1. Show only the detail questions of the chosen category (the server ignores the others).
+// 1. Show only the detail questions of the chosen category (the server ignores the others),
+//    and name an offer's capacity in the category's unit (beds, seats, items).
 // 2. Show what the typed place resolves to, and let a click on the map refine the point.
 (function () {
   var select = document.getElementById("id_category");
   var rootsScript = document.getElementById("category-roots");
   if (select && rootsScript) {
     var roots = JSON.parse(rootsScript.textContent);
+    var unitsScript = document.getElementById("capacity-units");
+    var units = unitsScript ? JSON.parse(unitsScript.textContent) : null;
+    var capacityLabel = document.querySelector('label[for="id_capacity"]');
+    var capacityHelp = document.getElementById("id_capacity_helptext");
     var updateGroups = function () {
       var root = roots[select.value] || "";
       document.querySelectorAll("fieldset[data-detail-group]").forEach(function (fieldset) {
         fieldset.hidden = fieldset.getAttribute("data-detail-group") !== root;
       });
+      if (units && capacityLabel) {
+        var unit = units[root] || units[""];
+        capacityLabel.textContent = unit.label + ":";
+        if (capacityHelp) capacityHelp.textContent = unit.help;
+      }
     };
     select.addEventListener("change", updateGroups);
     updateGroups();

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from offers.models import Offer
 from tests import factories
-from tests.api.test_posts_api import new_post_payload
+from tests.api.test_posts_api import new_offer_payload, new_post_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,11 @@ def test_token_is_obtained_with_email_and_password_and_authenticates(api, volunt
     token = response.json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.post("/api/v1/offers/", new_post_payload(), format="json").status_code == 201
+    assert client.post("/api/v1/offers/", new_offer_payload(), format="json").status_code == 201
 
     assert client.delete("/api/v1/auth/token/revoke/").status_code == 204
     assert not Token.objects.filter(user=volunteer).exists()
-    assert client.post("/api/v1/offers/", new_post_payload(), format="json").status_code == 401
+    assert client.post("/api/v1/offers/", new_offer_payload(), format="json").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_creating_posts_is_throttled_per_user(client_for, volunteer, settings):
     settings.POMOC_POST_RATE_LIMIT = limit + 10
     client = client_for(volunteer)
     codes = [
-        client.post("/api/v1/offers/", new_post_payload(), format="json").status_code
+        client.post("/api/v1/offers/", new_offer_payload(), format="json").status_code
         for _ in range(limit + 1)
     ]
     assert codes[:limit] == [201] * limit
@@ -127,7 +127,7 @@ def test_creating_posts_is_throttled_per_user(client_for, volunteer, settings):
     # Reading and another user's posting go on.
     assert client.get("/api/v1/offers/").status_code == 200
     other = client_for(factories.UserFactory())
-    assert other.post("/api/v1/offers/", new_post_payload(), format="json").status_code == 201
+    assert other.post("/api/v1/offers/", new_offer_payload(), format="json").status_code == 201
 
 
 def test_anonymous_reading_is_throttled_per_ip_but_not_for_signed_in_users(

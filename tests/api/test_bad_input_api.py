@@ -7,7 +7,7 @@ import pytest
 from needs.models import Need
 from offers.models import Offer
 from tests import factories
-from tests.api.test_posts_api import new_post_payload
+from tests.api.test_posts_api import new_offer_payload, new_post_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,8 @@ BAD_POSTS = [
 ]
 
 
-def body_with(change: dict) -> dict:
-    body = new_post_payload()
+def body_with(change: dict, segment: str = "offers") -> dict:
+    body = new_offer_payload() if segment == "offers" else new_post_payload()
     for key, value in change.items():
         if value is None:
             body.pop(key)
@@ -61,7 +61,9 @@ def test_bad_new_post_is_refused_naming_the_field_and_nothing_is_saved(
     if change.get("organisation") == "OTHER_ORG":
         change = {"organisation": factories.OrganisationFactory().pk}
 
-    response = client_for(volunteer).post(f"/api/v1/{segment}/", body_with(change), format="json")
+    response = client_for(volunteer).post(
+        f"/api/v1/{segment}/", body_with(change, segment), format="json"
+    )
 
     assert response.status_code == 400, (mistake, response.content)
     assert response["Content-Type"] == "application/json"
@@ -89,7 +91,9 @@ def test_bad_offer_only_fields(client_for, volunteer, change, field):
     [({"people_count": -1}, "people_count"), ({"urgency": 9}, "urgency")],
 )
 def test_bad_need_only_fields(client_for, volunteer, change, field):
-    response = client_for(volunteer).post("/api/v1/needs/", body_with(change), format="json")
+    response = client_for(volunteer).post(
+        "/api/v1/needs/", body_with(change, "needs"), format="json"
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert Need.objects.count() == 0

@@ -23,6 +23,11 @@ EXACT = Point(14.437812, 50.081234, srid=4326)
 PERSONAL = ("owner", "email", "phone", "display_name", "owner_id")
 
 
+def new_offer_payload(**overrides):
+    # A material-aid offer must say how many items it gives (posts/units.py).
+    return new_post_payload(**{"capacity": 12, **overrides})
+
+
 def new_post_payload(**overrides):
     payload = {
         "category": "clothes",
@@ -142,7 +147,7 @@ def test_anonymous_cannot_post(api, segment, model, factory, extra):
 def test_session_authentication_works_for_the_browser(client, volunteer):
     # Django's test client with a session, as a page's own JavaScript would call the API.
     client.force_login(volunteer)
-    response = client.post("/api/v1/offers/", new_post_payload(), content_type="application/json")
+    response = client.post("/api/v1/offers/", new_offer_payload(), content_type="application/json")
     assert response.status_code == 201
     assert Offer.objects.get().owner == volunteer
 
@@ -277,7 +282,7 @@ def test_html_in_the_title_is_stored_as_text_and_escaped_in_the_browsable_api(
 ):
     title = '<script>alert("x")</script><b>Coats</b>'
     client = client_for(volunteer)
-    created = client.post("/api/v1/offers/", new_post_payload(title=title), format="json")
+    created = client.post("/api/v1/offers/", new_offer_payload(title=title), format="json")
     assert created.status_code == 201
     assert Offer.objects.get().title == title
 

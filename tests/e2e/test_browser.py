@@ -31,11 +31,16 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
 
     # Offer help, typing the place as a name (without its accent).
     page.get_by_role("link", name="Offer help").first.click()
+    # The capacity is asked in the chosen category's unit: beds for a stay, seats for a lift;
+    # only that category's details are shown.
+    page.get_by_label("Category").select_option(label="— Short-term stay")
+    expect(page.get_by_label("Beds")).to_be_visible()
+    expect(page.get_by_label("Pets welcome")).to_be_visible()
     page.get_by_label("Category").select_option(label="— Transport of people")
-    # Only the transport details are shown for a transport category.
-    # The transport fields appear and the housing ones hide once the category is chosen.
     expect(page.get_by_label("Seats")).to_be_visible()
     expect(page.get_by_label("Beds")).to_be_hidden()
+    expect(page.get_by_label("Pets welcome")).to_be_hidden()
+    expect(page.get_by_label("Can carry cargo")).to_be_visible()
     page.get_by_label("Title").fill("Lift from Plzen to Praha on Fridays")
     page.get_by_role("textbox", name="Place").fill("Plzen")
     page.get_by_role("textbox", name="Place").press("Tab")
@@ -57,7 +62,7 @@ def test_sign_up_offer_help_and_find_it(page, live_server):
     page.get_by_role("link", name="Lift from Plzen to Praha on Fridays").click()
     assert "e2e@example.org" not in page.content()
     offer = Offer.objects.get()
-    assert (offer.place_name, offer.details["seats"]) == ("Plzeň", 3)
+    assert (offer.place_name, offer.capacity) == ("Plzeň", 3)
     # East of Plzeň's centre (13.378 E), by the click, yet still Plzeň.
     assert 13.38 < offer.location.x < 13.6
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
-from matching.assignment import assign_greedy, assign_optimal, total_score
+from matching.assignment import UnitBudget, assign_greedy, assign_optimal, assign_units, total_score
 from matching.scoring import ScoredPair, ScoredPairs
 
 
@@ -90,3 +91,82 @@ def test_chosen_pairs_come_best_first_with_their_factors():
             (3, 0.5, 0.3),
             (1, 0.2, 0.1),
         ]
+
+
+def _units(chosen, units) -> dict[tuple[int, int], int]:
+    return {
+        (p.need_id, p.offer_id): int(u) for p, u in zip(list(chosen), units.tolist(), strict=True)
+    }
+
+
+@pytest.mark.parametrize("optimal", [False, True])
+def test_proposals_of_one_offer_fit_its_beds_together(optimal):
+    # A 3-bed room and three families: of two, of two, of one. The best family of two comes
+    # first; the second family of two would make five beds, so the family of one comes instead.
+    pairs = scored(pair(1, 10, 0.9), pair(2, 10, 0.8), pair(3, 10, 0.5))
+    budget = UnitBudget(need_units={1: 2, 2: 2, 3: 1}, offer_room={10: 3})
+    chosen, units = assign_units(
+        pairs, need_slots={1: 3, 2: 3, 3: 3}, offer_slots={10: 5}, budget=budget, optimal=optimal
+    )
+    assert _units(chosen, units) == {(1, 10): 2, (3, 10): 1}
+
+
+@pytest.mark.parametrize("optimal", [False, True])
+def test_a_material_aid_need_takes_what_each_offer_has(optimal):
+    pairs = scored(pair(1, 10, 0.9), pair(1, 11, 0.8), pair(2, 11, 0.7), pair(3, 11, 0.6))
+    budget = UnitBudget(
+        need_units={1: 10, 2: 4, 3: 4}, offer_room={10: 4, 11: 6}, partial_needs={1, 2, 3}
+    )
+    chosen, units = assign_units(
+        pairs,
+        need_slots={1: 3, 2: 3, 3: 3},
+        offer_slots={10: 5, 11: 5},
+        budget=budget,
+        optimal=optimal,
+    )
+    # Ten coats wanted: four from one offer, six from the other; nothing left for the others.
+    assert _units(chosen, units) == {(1, 10): 4, (1, 11): 6}
+
+
+def test_unit_aware_choices_never_exceed_an_offers_room_and_fill_it_well():
+    rng = random.Random(13)
+    for _ in range(20):
+        needs, offers = range(30), range(100, 115)
+        pairs = scored(
+            *(
+                pair(n, o, round(rng.random(), 3))
+                for n in needs
+                for o in offers
+                if rng.random() < 0.3
+            )
+        )
+        partial = {n for n in needs if rng.random() < 0.3}
+        budget = UnitBudget(
+            need_units={n: rng.randint(1, 6) for n in needs},
+            offer_room={o: rng.randint(0, 8) for o in offers},
+            partial_needs=partial,
+        )
+        need_slots = {n: rng.randint(0, 3) for n in needs}
+        offer_slots = {o: rng.randint(0, 4) for o in offers}
+        for optimal in (False, True):
+            chosen, units = assign_units(
+                pairs,
+                need_slots=need_slots,
+                offer_slots=offer_slots,
+                budget=budget,
+                optimal=optimal,
+            )
+            taken = _units(chosen, units)
+            assert len(taken) == len(chosen)
+            assert list(chosen.score) == sorted(chosen.score, reverse=True)
+            for offer in offers:
+                held = [u for (_, o), u in taken.items() if o == offer]
+                assert sum(held) <= budget.offer_room[offer]
+                assert len(held) <= offer_slots[offer]
+            for (need, _), held in taken.items():
+                assert held >= 1
+                if need in partial:
+                    assert held <= budget.need_units[need]
+                else:
+                    assert held == budget.need_units[need]
+            assert all(c <= need_slots[n] for n, c in counts(chosen, "need_id").items())

@@ -7,17 +7,20 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from matching import engine
-from matching.models import Match, MatchRun
+from matching.models import HOLDING_STATUSES, Match, MatchRun
 from matching.schedules import FULL_PASS_SCHEDULE, schedules_ensure
 from tests.factories import NeedFactory, OfferFactory, category
+from tests.matching.conftest import east_of_praha
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,11 +75,11 @@ def test_a_pass_whose_worker_dies_keeps_whole_groups_and_the_next_pass_finishes(
     calls: list[int] = []
     lock = threading.Lock()
 
-    def second_insert_dies(chosen, *, run_id):
+    def second_insert_dies(chosen, units, *, run_id):
         with lock:
             calls.append(len(chosen))
             dies = len(calls) == 2
-        inserted = real_insert(chosen, run_id=run_id)  # rows written, not yet committed
+        inserted = real_insert(chosen, units, run_id=run_id)  # rows written, not yet committed
         if dies:
             raise RuntimeError("worker killed")
         return inserted
@@ -173,3 +176,51 @@ def test_the_django_q2_cluster_runs_the_scheduled_full_pass():
     run = MatchRun.objects.get()
     assert run.kind == "full" and run.proposed == 15
     assert settings.Q_CLUSTER["name"] == "pomoc"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_categories")
+def test_an_incremental_pass_racing_a_full_pass_never_exceeds_an_offer(settings):
+    # Given an offer with room for exactly one need, and two needs that each fit it alone: the
+    # full pass prefers the nearer, more urgent one; the incremental pass is for the other.
+    settings.POMOC_MATCHING_WORKERS = 1
+    offer = OfferFactory(capacity=1)
+    NeedFactory(location=offer.location, urgency=4)
+    later = NeedFactory(location=east_of_praha(5), urgency=1)
+    rounds = 15
+    start, done = threading.Barrier(3), threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def racer(run) -> None:
+        try:
+            for _ in range(rounds):
+                start.wait(timeout=60)
+                try:
+                    run()
+                finally:
+                    done.wait(timeout=60)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=racer, args=(engine.full_pass,)),
+        threading.Thread(target=racer, args=(partial(engine.incremental_pass, need_id=later.pk),)),
+    ]
+    for thread in threads:
+        thread.start()
+    held = []
+    try:
+        for _ in range(rounds):
+            Match.objects.all().delete()
+            start.wait(timeout=60)
+            done.wait(timeout=60)
+            # When both have committed, the offer holds at most its one unit.
+            holding = Match.objects.filter(offer=offer, status__in=HOLDING_STATUSES)
+            held.append(holding.aggregate(units=Sum("units"))["units"] or 0)
+    finally:
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not errors
+    assert max(held) == 1, held

@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_side_cannot_tell_two_needs_in_one_cell_apart(coordinator):
-    offer = factories.OfferFactory(location=Point(14.40, 50.000, srid=4326), radius_km=20)
+    # Two items, one for each need: an approval never takes more than the capacity.
+    offer = factories.OfferFactory(
+        location=Point(14.40, 50.000, srid=4326), radius_km=20, capacity=2
+    )
     # 50.0196 and 50.0244 snap to the same 50.02: 2.18 km and 2.71 km from the offer.
     near = factories.NeedFactory(location=Point(14.40, 50.0196, srid=4326))
     far = factories.NeedFactory(location=Point(14.40, 50.0244, srid=4326))

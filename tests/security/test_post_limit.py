@@ -125,7 +125,9 @@ def test_the_limit_holds_when_requests_land_on_different_server_processes(volunt
 def test_refused_and_invalid_posts_do_not_use_up_the_allowance(volunteer):
     api = token_client(volunteer)
     for _ in range(3):
-        bad = api.post("/api/v1/offers/", api_payload(place_name="Nowhereville"), format="json")
+        bad = api.post(
+            "/api/v1/offers/", api_payload(place_name="Nowhereville", capacity=1), format="json"
+        )
         assert bad.status_code == 400
         assert "place_name" in bad.json()
     statuses = [
@@ -143,11 +145,15 @@ def test_the_coordinator_role_alone_does_not_lift_the_limit(volunteer):
     scoped = factories.UserFactory(roles=["coordinator"])
     CoordinatorScope.objects.create(user=scoped, platform=True)
     bare_statuses = [
-        token_client(bare).post("/api/v1/offers/", api_payload(), format="json").status_code
+        token_client(bare)
+        .post("/api/v1/offers/", api_payload(capacity=4), format="json")
+        .status_code
         for _ in range(4)
     ]
     scoped_statuses = [
-        token_client(scoped).post("/api/v1/offers/", api_payload(), format="json").status_code
+        token_client(scoped)
+        .post("/api/v1/offers/", api_payload(capacity=4), format="json")
+        .status_code
         for _ in range(5)
     ]
     assert bare_statuses == [201, 201, 201, 429]
@@ -169,7 +175,9 @@ def burst(user, *, via: str) -> list[int]:
             if via == "api":
                 client = token_client(user)
                 send = lambda: client.post(  # noqa: E731
-                    "/api/v1/offers/", api_payload(title=f"Flood {number}"), format="json"
+                    "/api/v1/offers/",
+                    api_payload(title=f"Flood {number}", capacity=1),
+                    format="json",
                 )
             else:
                 client = web_client(user)

@@ -22,6 +22,7 @@ from offers.models import VERIFICATION_CHECKLIST, Offer, VerificationMethod
 from offers.selectors import host_verification_required
 from offers.services import host_verify, offer_create
 from posts.models import Category
+from posts.units import unit_for
 
 DEMO_PASSWORD = "pomoc-demo"
 DEMO_DOMAIN = "demo.pomoc.example"
@@ -229,8 +230,13 @@ class Command(BaseCommand):
                 rate_limited=False,
             )
             if model is Offer:
+                # Beds, seats, items or places, by category (posts/units.py).
                 offer_create(capacity=capacity, **common)
             else:
+                if unit_for(top.slug).partial:
+                    # A few items per person, derived rather than drawn, so that a re-run
+                    # walks the same random sequence.
+                    common["details"] = {"quantity": 2 * people_count}
                 need_create(people_count=people_count, urgency=urgency, **common)
             created += 1
         return created
