@@ -454,18 +454,17 @@ def test_a_hidden_posts_proposals_leave_the_queue_and_are_withdrawn(platform_coo
 def test_a_big_flat_goes_to_the_big_family_and_a_small_room_to_the_couple():
     room = category("accommodation-long")
     flat = OfferFactory(category=room, capacity=6, location=east_of_praha(1))
-    small = OfferFactory(category=room, capacity=2, location=east_of_praha(1))
-    family = NeedFactory(category=room, people_count=6)
     couple = NeedFactory(category=room, people_count=2)
+    family = NeedFactory(category=room, people_count=6)
 
     engine.full_pass()
 
-    score = dict(
-        ((m.offer_id, m.need_id), m.score)
-        for m in Match.objects.filter(status=MatchStatus.PROPOSED)
-    )
-    # The couple is offered both, the small room first; the flat suits the family best.
-    assert score[(flat.pk, family.pk)] > score[(flat.pk, couple.pk)]
-    assert score[(small.pk, couple.pk)] > score[(flat.pk, couple.pk)]
-    fit = Match.objects.get(offer=flat, need=couple).explanation["factors"]["fit"]
-    assert fit == pytest.approx(1 / 3, abs=1e-4)
+    # Six beds hold the family or the couple, not both: the snug fit wins.
+    proposed = Match.objects.filter(status=MatchStatus.PROPOSED)
+    assert set(proposed.values_list("offer_id", "need_id")) == {(flat.pk, family.pk)}
+    assert proposed.get().explanation["factors"]["fit"] == 1.0
+
+    small = OfferFactory(category=room, capacity=2, location=east_of_praha(1))
+    engine.full_pass()
+    pair = Match.objects.get(offer=small, need=couple)
+    assert pair.explanation["factors"]["fit"] == 1.0
