@@ -34,6 +34,14 @@ VEHICLE_CHOICES = (
     ("truck", _("Truck")),
 )
 CONDITION_CHOICES = (("new", _("New")), ("good", _("Good")), ("used", _("Used")))
+# Who lives in a host's home (safe-homes guidance): a group with children, or of women only, is
+# never proposed to a host who lives alone or did not say (matching.candidates._DETAIL_RULES).
+HOUSEHOLD_CHOICES = (
+    ("single_adult", _("One adult alone")),
+    ("couple", _("A couple")),
+    ("family", _("A family with children")),
+    ("other", _("Other (several adults)")),
+)
 
 # Top-level category slug -> the details its posts may carry (all optional). How many beds,
 # seats or items an offer has is its capacity, and how many a need takes its number of people
@@ -42,6 +50,15 @@ DETAIL_FIELDS: dict[str, tuple[DetailField, ...]] = {
     "accommodation": (
         DetailField("pets", "bool", _("Pets welcome")),
         DetailField("accessible", "bool", _("Wheelchair accessible")),
+        DetailField(
+            "household",
+            "choice",
+            _("Who lives in the home"),
+            choices=HOUSEHOLD_CHOICES,
+            sides=("offer",),
+        ),
+        DetailField("children", "bool", _("Children in the group"), sides=("need",)),
+        DetailField("women_only", "bool", _("Women only"), sides=("need",)),
     ),
     "transport": (
         DetailField("vehicle", "choice", _("Vehicle"), choices=VEHICLE_CHOICES),
