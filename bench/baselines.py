@@ -208,6 +208,7 @@ CROSS JOIN LATERAL (
       AND {offer_valid}
       AND {reach}
       AND {pair_rules}
+      AND {fits_units}
       {detail_rules}
     ORDER BY o.location <-> n.location
     LIMIT %(limit)s
@@ -245,6 +246,8 @@ def postgis_plain_chunk(id_range: tuple[int, int], *, today, limit: int):
         "offer_valid": candidates._valid("o"),
         "need_valid": candidates._valid("n"),
         "pair_rules": candidates._PAIR_RULES,
+        # From an empty Match table every offer has its whole capacity: "{}" is no room taken.
+        "fits_units": getattr(candidates, "_FITS_UNITS", "TRUE"),
         "detail_rules": "".join(f"AND {fragment}" for fragment in _detail_fragments()),
     }
     params = {
@@ -253,6 +256,7 @@ def postgis_plain_chunk(id_range: tuple[int, int], *, today, limit: int):
         "low": id_range[0],
         "high": id_range[1],
         "vetted": candidates.vetted_category_ids(),
+        "offer_room": "{}",
     }
     spatial = _PLAIN.format(reach=candidates._REACH, need_filter="", **common)
     remote = _PLAIN.format(reach="o.remote", need_filter="AND n.remote", **common)
