@@ -25,7 +25,10 @@ def test_an_offer_without_its_beds_seats_or_items_is_refused_naming_the_capacity
     client_for, volunteer, category, message
 ):
     response = client_for(volunteer).post(
-        "/api/v1/offers/", new_post_payload(category=category), format="json"
+        "/api/v1/offers/",
+        new_post_payload(category=category),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert response.json() == {"capacity": [message]}
@@ -88,7 +91,10 @@ def test_a_need_for_a_room_or_a_lift_must_say_how_many_people(
     client_for, volunteer, category, message
 ):
     response = client_for(volunteer).post(
-        "/api/v1/needs/", new_post_payload(category=category), format="json"
+        "/api/v1/needs/",
+        new_post_payload(category=category),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert response.json() == {"people_count": [message]}
