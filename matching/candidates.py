@@ -295,7 +295,11 @@ def vetted_category_ids() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _room_json(offer_room: Mapping[int, int] | None) -> str:
+def room_json(offer_room: Mapping[int, int] | str | None) -> str:
+    """The offers' free units as the jsonb object the probes look up (``_FITS_UNITS``); a
+    string is taken as already serialised (a full pass serialises once for all its chunks)."""
+    if isinstance(offer_room, str):
+        return offer_room
     return json.dumps({str(offer_id): room for offer_id, room in (offer_room or {}).items()})
 
 
@@ -343,7 +347,7 @@ def offers_for_needs(
     per_need: int,
     per_offer: int,
     id_range: tuple[int, int] | None = None,
-    offer_room: Mapping[int, int] | None = None,
+    offer_room: Mapping[int, int] | str | None = None,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
@@ -360,7 +364,7 @@ def offers_for_needs(
         "per_need": per_need,
         "per_offer": per_offer,
         "vetted": vetted_category_ids(),
-        "offer_room": _room_json(offer_room),
+        "offer_room": room_json(offer_room),
     }
     if need_ids is not None:
         need_filter = "n.id = ANY(%(need_ids)s)"
@@ -414,7 +418,7 @@ def needs_for_offer(
         "per_need": per_need,
         "max_radius": max_radius("needs_need"),
         "vetted": vetted_category_ids(),
-        "offer_room": _room_json(offer_room),
+        "offer_room": room_json(offer_room),
     }
     common = {
         "offer_valid": _valid("o"),

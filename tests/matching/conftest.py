@@ -29,3 +29,13 @@ def proposal(db):
     offer_owner = UserFactory(display_name="Olga Offer", phone="+420 601 111 222")
     need_owner = UserFactory(display_name="Nadia Need", phone="+380 50 333 4444")
     return MatchFactory(offer__owner=offer_owner, need__owner=need_owner)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Services word their refusals and the history's reasons in the active language; these
+    # tests read them in English (the site's default language is Czech).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
