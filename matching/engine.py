@@ -654,7 +654,7 @@ def _chunk_candidates(
     *,
     today: dt.date,
     full_offers: list[int],
-    offer_room: Mapping[int, int] | str,
+    offer_room: Mapping[int, int] | str = "{}",
 ) -> candidate_sql.Candidates:
     return candidate_sql.offers_for_needs(
         today=today,
