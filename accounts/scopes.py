@@ -125,16 +125,24 @@ def user_is_platform_coordinator(*, user: User | None) -> bool:
     return coordinator_scope(user=user).everything
 
 
-def coordinators_covering(post) -> tuple[list[User], list[User]]:
-    """Who looks after ``post``: (the coordinators whose scope covers it, the platform
-    coordinators), each active and each listed once. Few people coordinate, so each one's scope
-    is worked out in Python rather than turned into one query."""
+def _coordinating_people() -> list[tuple[User, Scope]]:
+    """Every active person who may coordinate, with their scope. Few people coordinate, so
+    each one's scope is worked out in Python rather than turned into one query."""
     people = User.objects.filter(is_active=True).filter(
         Q(is_superuser=True) | Q(roles__contains=[Role.COORDINATOR])
     )
+    return [(person, coordinator_scope(user=person)) for person in people.order_by("pk")]
+
+
+def platform_coordinators() -> list[User]:
+    return [person for person, scope in _coordinating_people() if scope.everything]
+
+
+def coordinators_covering(post) -> tuple[list[User], list[User]]:
+    """Who looks after ``post``: (the coordinators whose scope covers it, the platform
+    coordinators), each active and each listed once."""
     in_scope, platform = [], []
-    for person in people.order_by("pk"):
-        scope = coordinator_scope(user=person)
+    for person, scope in _coordinating_people():
         if scope.everything:
             platform.append(person)
         elif scope.covers(post):

@@ -42,8 +42,6 @@ from matching.models import (
 from matching.scoring import (
     FIT_BY_ROOT,
     NO_FIT,
-    PARTIAL,
-    WHOLE,
     NeedData,
     OfferData,
     explanation,
@@ -283,7 +281,7 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
     )
     root = need.category.parent or need.category
     fit_kind = FIT_BY_ROOT.get(root.slug, NO_FIT)
-    units = {WHOLE: need.people_count, PARTIAL: need.details.get("quantity", 1)}.get(fit_kind, 1)
+    units = need_units(root.slug, people_count=need.people_count, details=need.details)
     need_data = NeedData(
         id=need.pk,
         radius_km=float(need.radius_km),

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from posts.units import PARTIAL_ROOTS, PER_PERSON_ROOTS
+
 FACTORS = ("distance", "language", "urgency", "waiting", "freshness", "verified", "fit")
 
 # A remote pair that is also out of physical reach still works, but meeting in person is better.
@@ -39,7 +41,8 @@ DISTANCE_DECIMALS = 2
 # for a group: a room for six should go to a family of six before a couple), PARTIAL where
 # several offers may cover one need (items: an offer covering the whole need is better).
 NO_FIT, WHOLE, PARTIAL = 0, 1, 2
-FIT_BY_ROOT = {"accommodation": WHOLE, "transport": WHOLE, "material-aid": PARTIAL}
+# From the one table of capacity units (posts/units.py, pure like this module).
+FIT_BY_ROOT = {**dict.fromkeys(PER_PERSON_ROOTS, WHOLE), **dict.fromkeys(PARTIAL_ROOTS, PARTIAL)}
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.scopes import coordinator_scope, coordinators_covering, user_can_coordinate
+from accounts.scopes import (
+    coordinator_scope,
+    coordinators_covering,
+    platform_coordinators,
+    user_can_coordinate,
+)
 from matching.engine import withdraw_stale
 from matching.models import Match
 from matching.selectors import match_in_scope, user_post_sides
@@ -278,9 +283,13 @@ def concerns_escalate(*, now: dt.datetime | None = None) -> int:
     """Alert the platform coordinators once about each concern whose answer is overdue."""
     now = now or timezone.now()
     escalated = 0
-    overdue = Concern.objects.filter(
-        answered_at__isnull=True, escalated_at__isnull=True, due_at__lt=now
-    ).select_related("match", "match__need", "match__need__category")
+    overdue = list(
+        Concern.objects.filter(
+            answered_at__isnull=True, escalated_at__isnull=True, due_at__lt=now
+        ).select_related("match", "match__offer", "match__need")
+    )
+    # The platform coordinators are the same for every concern: looked up once per run.
+    platform = platform_coordinators() if overdue else []
     for concern in overdue:
         with transaction.atomic():
             # Only one process escalates a concern, however many run this at once.
@@ -288,7 +297,6 @@ def concerns_escalate(*, now: dt.datetime | None = None) -> int:
                 escalated_at=now
             ):
                 continue
-            _in_scope, platform = coordinators_covering(concern.match.need)
             for coordinator in platform:
                 notify(
                     recipient=coordinator,

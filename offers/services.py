@@ -53,6 +53,16 @@ def offer_set_status(offer: Offer, *, actor: User | None, status: str) -> Offer:
     return offer
 
 
+def _lock_for_verification(offer: Offer) -> Offer:
+    """The offer's row, locked so two verifiers cannot both record or withdraw at once, with
+    the categories that say whether the host must be vetted."""
+    return (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("category__parent")
+        .get(pk=offer.pk)
+    )
+
+
 @transaction.atomic
 def host_verify(
     *,
@@ -64,11 +74,7 @@ def host_verify(
     notes: str = "",
 ) -> HostVerification:
     """Record that a host and their home were checked; from now on the offer may be proposed."""
-    offer = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("category__parent")
-        .get(pk=offer.pk)
-    )
+    offer = _lock_for_verification(offer)
     if not user_can_verify_host(user=actor, offer=offer):
         raise PermissionDenied(_("You cannot verify this host."))
     errors = {}
@@ -109,11 +115,7 @@ def host_verification_withdraw(*, offer: Offer, actor: User, reason: str) -> Hos
     approved matches still waiting for answers are withdrawn."""
     from matching.engine import withdraw_stale
 
-    offer = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("category__parent")
-        .get(pk=offer.pk)
-    )
+    offer = _lock_for_verification(offer)
     if not user_can_verify_host(user=actor, offer=offer):
         raise PermissionDenied(_("You cannot verify this host."))
     reason = (reason or "").strip()
