@@ -1,8 +1,9 @@
-"""The offline gazetteer of Czech municipalities and city districts (GeoNames, CC BY 4.0).
+"""The offline gazetteer of municipalities and city districts (GeoNames, CC BY 4.0).
 
-Loaded once per process from places/data/cz_places.csv (~2,750 rows, a few milliseconds), kept in
-memory and looked up by accent- and case-insensitive name. No database and no network: this is
-what keeps place lookup working when the network does not.
+One file per country, places/data/<country>_places.csv (Czechia ~2,750 rows, Poland ~3,870); the
+countries in use come from ``settings.POMOC_COUNTRIES``. Loaded once per process (a few
+milliseconds), kept in memory and looked up by accent- and case-insensitive name. No database and
+no network: this is what keeps place lookup working when the network does not.
 """
 
 from __future__ import annotations
@@ -13,10 +14,21 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
+
 from places.text import normalize_name
 
 KM_PER_DEGREE = 111.2
-DATA_FILE = Path(__file__).resolve().parent / "data" / "cz_places.csv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_FILE = DATA_DIR / "cz_places.csv"
+
+
+def data_file(country: str) -> Path:
+    return DATA_DIR / f"{country}_places.csv"
+
+
+def available_countries() -> list[str]:
+    return sorted(path.name.split("_", 1)[0] for path in DATA_DIR.glob("*_places.csv"))
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,7 @@ class GazetteerPlace:
     longitude: float
     population: int
     aliases: tuple[str, ...] = field(default=(), repr=False)
+    country: str = "cz"
 
 
 @dataclass(frozen=True)
@@ -90,22 +103,26 @@ def _index(pairs: list[tuple[str, GazetteerPlace]]) -> dict[str, tuple[Gazetteer
     }
 
 
-def load_gazetteer(path: Path = DATA_FILE) -> Gazetteer:
+def load_gazetteer(*paths: Path) -> Gazetteer:
+    """The places of the given files (default: Czechia's); the country is the file's prefix."""
     places = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            places.append(
-                GazetteerPlace(
-                    geonameid=int(row["geonameid"]),
-                    name=row["name"],
-                    kind=row["kind"],
-                    region=row["region"],
-                    latitude=float(row["latitude"]),
-                    longitude=float(row["longitude"]),
-                    population=int(row["population"]),
-                    aliases=tuple(filter(None, row["aliases"].split("|"))),
+    for path in paths or (DATA_FILE,):
+        country = path.name.split("_", 1)[0]
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                places.append(
+                    GazetteerPlace(
+                        geonameid=int(row["geonameid"]),
+                        name=row["name"],
+                        kind=row["kind"],
+                        region=row["region"],
+                        latitude=float(row["latitude"]),
+                        longitude=float(row["longitude"]),
+                        population=int(row["population"]),
+                        aliases=tuple(filter(None, row["aliases"].split("|"))),
+                        country=country,
+                    )
                 )
-            )
     by_name = _index([(normalize_name(place.name), place) for place in places])
     by_alias = _index(
         [(normalize_name(alias), place) for place in places for alias in place.aliases]
@@ -113,6 +130,12 @@ def load_gazetteer(path: Path = DATA_FILE) -> Gazetteer:
     return Gazetteer(places=tuple(places), by_name=by_name, by_alias=by_alias)
 
 
+# Keyed by the countries, so a test that overrides POMOC_COUNTRIES gets its own gazetteer.
 @cache
+def _gazetteer_for(countries: tuple[str, ...]) -> Gazetteer:
+    return load_gazetteer(*(data_file(country) for country in countries))
+
+
 def get_gazetteer() -> Gazetteer:
-    return load_gazetteer()
+    """The gazetteer of the countries in use (``POMOC_COUNTRIES``)."""
+    return _gazetteer_for(tuple(settings.POMOC_COUNTRIES))

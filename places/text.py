@@ -4,6 +4,9 @@ import re
 import unicodedata
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_,.]+")
+# Letters that Unicode does not decompose into a base letter and an accent: "Łódź" is typed
+# "Lodz", "Białystok" "Bialystok".
+_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "ı": "i"})
 
 
 def normalize_name(text: str) -> str:
@@ -14,4 +17,4 @@ def normalize_name(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", stripped.casefold()).strip()
+    return _SEPARATORS.sub(" ", stripped.casefold().translate(_UNDECOMPOSED)).strip()

@@ -233,13 +233,29 @@ if os.environ.get("POMOC_Q_REDIS"):
 
 # Geocoding: "gazetteer" (offline, the default: production networks fail and tests have none)
 # or a geopy provider name such as "nominatim" with its options.
+# The countries Pomoc serves (ISO codes, lower case): each has an offline gazetteer in
+# places/data/<code>_places.csv; the first one is the default region of phone numbers.
+POMOC_COUNTRIES = [
+    code.strip().lower()
+    for code in os.environ.get("POMOC_COUNTRIES", "cz").split(",")
+    if code.strip()
+]
+_KNOWN_COUNTRIES = {
+    path.name.split("_")[0] for path in (BASE_DIR / "places" / "data").glob("*_places.csv")
+}
+if not POMOC_COUNTRIES or set(POMOC_COUNTRIES) - _KNOWN_COUNTRIES:
+    raise ImproperlyConfigured(
+        f"POMOC_COUNTRIES must name countries from {sorted(_KNOWN_COUNTRIES)}, "
+        f"got {os.environ.get('POMOC_COUNTRIES')!r}"
+    )
+
 POMOC_GEOCODER = os.environ.get("POMOC_GEOCODER", "gazetteer")
 POMOC_GEOCODER_OPTIONS = {
     "user_agent": os.environ.get("POMOC_GEOCODER_USER_AGENT", "pomoc-help-matching"),
     "domain": os.environ.get("POMOC_GEOCODER_DOMAIN", ""),
     "scheme": os.environ.get("POMOC_GEOCODER_SCHEME", "https"),
     "timeout": float(os.environ.get("POMOC_GEOCODER_TIMEOUT", "5")),
-    "country_codes": os.environ.get("POMOC_GEOCODER_COUNTRY", "cz"),
+    "country_codes": os.environ.get("POMOC_GEOCODER_COUNTRY", ",".join(POMOC_COUNTRIES)),
 }
 
 LOGGING = {
@@ -487,8 +503,9 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = (
 # --- end of the authentication hardening block ----------------------------------------------------
 
 # --- People's rights over their data (issue 11: profile, download, deletion, access log) --------
-# Phones are stored in E.164; a number typed without "+country" is read as Czech.
-PHONENUMBER_DEFAULT_REGION = os.environ.get("POMOC_PHONE_REGION", "CZ")
+# Phones are stored in E.164; a number typed without "+country" is read in the first country's
+# region (Czech by default).
+PHONENUMBER_DEFAULT_REGION = os.environ.get("POMOC_PHONE_REGION", POMOC_COUNTRIES[0].upper())
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 # Private files (data downloads): outside STATIC_ROOT and never served by the web server, only
 # by rights.views.data_export_download to their owner behind a signed link (rights/storage.py).

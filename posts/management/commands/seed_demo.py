@@ -28,30 +28,55 @@ DEMO_PASSWORD = "pomoc-demo"
 DEMO_DOMAIN = "demo.pomoc.example"
 POSTS_PER_KIND = 240
 
-CITIES = [
-    "Praha",
-    "Brno",
-    "Ostrava",
-    "Plzeň",
-    "Liberec",
-    "Olomouc",
-    "České Budějovice",
-    "Hradec Králové",
-    "Ústí nad Labem",
-    "Pardubice",
-    "Zlín",
-    "Jihlava",
-    "Karlovy Vary",
-    "Kladno",
-    "Most",
-    "Opava",
-    "Tábor",
-    "Třebíč",
-    "Kolín",
-    "Cheb",
-    "Žižkov",
-    "Smíchov",
-]
+CITIES_BY_COUNTRY = {
+    "cz": [
+        "Praha",
+        "Brno",
+        "Ostrava",
+        "Plzeň",
+        "Liberec",
+        "Olomouc",
+        "České Budějovice",
+        "Hradec Králové",
+        "Ústí nad Labem",
+        "Pardubice",
+        "Zlín",
+        "Jihlava",
+        "Karlovy Vary",
+        "Kladno",
+        "Most",
+        "Opava",
+        "Tábor",
+        "Třebíč",
+        "Kolín",
+        "Cheb",
+        "Žižkov",
+        "Smíchov",
+    ],
+    # The Polish consortium's places (POMOC_COUNTRIES=cz,pl): where refugees from Ukraine live.
+    "pl": [
+        "Warszawa",
+        "Warszawa-Mokotów",
+        "Kraków",
+        "Wrocław",
+        "Poznań",
+        "Gdańsk",
+        "Łódź",
+        "Lublin",
+        "Rzeszów",
+        "Przemyśl",
+        "Katowice",
+        "Białystok",
+        "Szczecin",
+    ],
+}
+
+
+def demo_cities() -> list[str]:
+    """The demo places of the countries in use, in a fixed order."""
+    return [city for country in settings.POMOC_COUNTRIES for city in CITIES_BY_COUNTRY[country]]
+
+
 ORGANISATIONS = [
     ("Spolek Most k domovu", Organisation.Kind.NGO, True),
     ("Centrum pro integraci Brno", Organisation.Kind.NGO, True),
@@ -190,10 +215,11 @@ class Command(BaseCommand):
             member_of.setdefault(user_id, set()).add(organisation_id)
         today = timezone.localdate()
         created = 0
+        cities = demo_cities()
         for index in range(POSTS_PER_KIND):
             category = categories[index % len(categories)]
             top = category.parent or category
-            city = CITIES[rng.randrange(len(CITIES))]
+            city = cities[rng.randrange(len(cities))]
             owner = owners[rng.randrange(len(owners))]
             organisation = None
             if model is Offer and index % 4 == 0:
