@@ -35,9 +35,30 @@
   var texts = JSON.parse(document.getElementById("place-texts").textContent);
   var map = null;
   var marker = null;
+  var leafletLoading = null;
+
+  // Leaflet (about 150 kB) is fetched only once a place is found and the map is worth showing:
+  // a form opened on a prepaid phone costs a few kilobytes (issue 15).
+  function withLeaflet(then) {
+    if (typeof L !== "undefined") { then(); return; }
+    if (!leafletLoading) {
+      leafletLoading = new Promise(function (resolve, reject) {
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = mapBox.dataset.leafletCss;
+        document.head.appendChild(css);
+        var script = document.createElement("script");
+        script.src = mapBox.dataset.leafletJs;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    leafletLoading.then(then, function () {});
+  }
 
   function showOnMap(lat, lon) {
-    if (typeof L === "undefined") return;
+    if (typeof L === "undefined") { withLeaflet(function () { showOnMap(lat, lon); }); return; }
     mapBox.hidden = false;
     if (!map) {
       map = L.map(mapBox).setView([lat, lon], 12);

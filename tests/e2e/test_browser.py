@@ -10,6 +10,7 @@ from offers.models import Offer
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_categories")  # an earlier browser test's flush emptied them
 def test_sign_up_offer_help_and_find_it(page, live_server):
     base = live_server.url
     # Sign up as a volunteer.
