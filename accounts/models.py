@@ -289,6 +289,9 @@ class ClaimAttempt(models.Model):
     client = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.client} at {self.created_at}"
+
 
 class ProxyAction(models.Model):
     """The audit log of operators: "X did this on behalf of Y"."""
