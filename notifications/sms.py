@@ -35,6 +35,26 @@ def sms_limit(text: str) -> int:
     return GSM_SINGLE if is_gsm(text) else UCS2_SINGLE
 
 
+# Typographic punctuation is outside the GSM alphabet; one curly quote would make a whole
+# message UCS-2 (70 characters instead of 160).
+PLAIN_PUNCTUATION = str.maketrans(
+    {
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u00a0": " ",
+    }
+)
+
+
 def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -42,11 +62,11 @@ def strip_diacritics(text: str) -> str:
 
 def sms_compose(text: str, *, keep: str = "", link: str = "", language: str = "") -> str:
     """One message of ``text``, then ``keep`` (e.g. how to reply, with the code) and ``link``:
-    whitespace collapsed, Czech transliterated to GSM when that makes the whole GSM, and
+    whitespace collapsed, typographic punctuation made plain, Czech transliterated to GSM when that makes the whole GSM, and
     ``text`` alone shortened with an ellipsis to fit one SMS while some words of it remain;
     otherwise the message goes in several parts."""
-    text = " ".join(text.split())
-    keep = " ".join(keep.split())
+    text = " ".join(text.translate(PLAIN_PUNCTUATION).split())
+    keep = " ".join(keep.translate(PLAIN_PUNCTUATION).split())
     tail = "".join(f" {part}" for part in (keep, link) if part)
     if language == "cs" and not is_gsm(text + tail):
         plain_text, plain_tail = strip_diacritics(text), strip_diacritics(keep)

@@ -73,7 +73,7 @@ class SmsGateway:
         self.delay = 0.0
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 import time
 
                 length = int(self.headers.get("Content-Length", "0"))
