@@ -130,6 +130,9 @@ def test_messages_fit_one_sms_in_each_alphabet():
         language="cs",
     )
     assert is_gsm(czech) and sms_length(czech) <= 160
-    assert czech.startswith("Pomoc: nabidka \"Teple bundy\" ceka") and "Odpovezte ANO K7Q2 nebo NE K7Q2." in czech
+    assert (
+        czech.startswith('Pomoc: nabidka "Teple bundy" ceka')
+        and "Odpovezte ANO K7Q2 nebo NE K7Q2." in czech
+    )
     long_english = sms_compose("word " * 100, keep="Reply YES K7Q2.", link=link, language="en")
     assert sms_length(long_english) == 160 and long_english.endswith(f"... Reply YES K7Q2. {link}")
