@@ -388,6 +388,9 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
         for side in sorted(sides)
         if posts[side].owner_id != actor.pk and managed_account_of(person=posts[side].owner)
     ]
+    if represented and len(sides) == 2:
+        # The operator's own offer: acting for the person too would answer for both sides.
+        raise ValidationError(_("Nobody may answer for both sides of a match."))
     if accept:
         _require_open_posts(match)
         # Memberships may have changed since the approval, and the offer's capacity too.

@@ -62,9 +62,9 @@ def strip_diacritics(text: str) -> str:
 
 def sms_compose(text: str, *, keep: str = "", link: str = "", language: str = "") -> str:
     """One message of ``text``, then ``keep`` (e.g. how to reply, with the code) and ``link``:
-    whitespace collapsed, typographic punctuation made plain, Czech transliterated to GSM when that makes the whole GSM, and
-    ``text`` alone shortened with an ellipsis to fit one SMS while some words of it remain;
-    otherwise the message goes in several parts."""
+    whitespace collapsed, typographic punctuation made plain, Czech transliterated to GSM when
+    that makes the whole GSM, and ``text`` alone shortened with an ellipsis to fit one SMS
+    while some words of it remain; otherwise the message goes in several parts."""
     text = " ".join(text.translate(PLAIN_PUNCTUATION).split())
     keep = " ".join(keep.translate(PLAIN_PUNCTUATION).split())
     tail = "".join(f" {part}" for part in (keep, link) if part)
