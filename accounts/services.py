@@ -34,7 +34,7 @@ from accounts.selectors import (
     operator_can_act_for,
     operator_organisations,
 )
-from notifications.services import notify, preference_update
+from notifications.services import notify, preference_for, preference_update
 from posts.languages import unknown_languages
 
 
@@ -240,7 +240,11 @@ def managed_person_register(
     )
     # No email: SMS when the person has a phone and a gateway is configured, else the
     # inbox on the site (which the operator reads, through the copies they get).
-    preference_update(user=user, channels=["sms"] if user.phone else [], mode="immediate")
+    # Stored even while no gateway is configured: ``notify`` uses only configured channels,
+    # so SMS starts once a gateway is set up, without touching each person's settings.
+    preference = preference_for(user)
+    preference.channels = ["sms"] if user.phone else []
+    preference.save(update_fields=["channels", "updated_at"])
     ProxyAction.objects.create(actor=operator, person=user, action=ProxyAction.Action.REGISTERED)
     return user
 

@@ -136,3 +136,29 @@ def test_messages_fit_one_sms_in_each_alphabet():
     )
     long_english = sms_compose("word " * 100, keep="Reply YES K7Q2.", link=link, language="en")
     assert sms_length(long_english) == 160 and long_english.endswith(f"... Reply YES K7Q2. {link}")
+
+
+def test_person_registered_before_the_gateway_gets_sms_once_it_is_configured(
+    db, operator, settings
+):
+    person = register_person(operator)  # no gateway yet: nothing goes out by SMS
+    first = notify(
+        recipient=person,
+        kind="membership_decided",
+        dedupe_key="test:3",
+        context={"organisation": factories.OrganisationFactory(), "approved": True},
+    )
+    assert not first.deliveries.exists()
+
+    settings.POMOC_SMS_GATEWAY_URL = "http://127.0.0.1:9/send"
+    settings.POMOC_NOTIFICATION_CHANNELS = {
+        **settings.POMOC_NOTIFICATION_CHANNELS,
+        "sms": "notifications.channels.sms.SmsChannel",
+    }
+    second = notify(
+        recipient=person,
+        kind="membership_decided",
+        dedupe_key="test:4",
+        context={"organisation": factories.OrganisationFactory(), "approved": True},
+    )
+    assert list(second.deliveries.values_list("channel", flat=True)) == ["sms"]
