@@ -11,7 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import CoordinatorScope, Membership, Organisation, User
+from accounts.models import (
+    CoordinatorScope,
+    ManagedAccount,
+    Membership,
+    Organisation,
+    ProxyAction,
+    User,
+)
 from accounts.services import membership_decide
 
 USER_PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "roles", "groups", "user_permissions")
@@ -177,3 +184,30 @@ class CoordinatorScopeAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_superuser
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the intake services, which check who may act; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ManagedAccount)
+class ManagedAccountAdmin(_ReadOnlyAdmin):
+    list_display = ("user", "organisation", "registered_by", "consent_method", "consent_at")
+    list_filter = ("organisation",)
+    list_select_related = ("user", "organisation", "registered_by")
+
+
+@admin.register(ProxyAction)
+class ProxyActionAdmin(_ReadOnlyAdmin):
+    list_display = ("created_at", "actor", "action", "person", "need", "match")
+    list_filter = ("action",)
+    list_select_related = ("actor", "person", "need", "match")

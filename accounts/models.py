@@ -73,6 +73,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    @property
+    def contact_email(self) -> str:
+        """The address to show or write to; empty for an account without a real one."""
+        return "" if email_is_placeholder(self.email) else self.email
+
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
@@ -186,3 +191,141 @@ class CoordinatorScope(models.Model):
             return f"{self.user}: platform"
         parts = [str(p) for p in (self.organisation, self.region, self.category) if p]
         return f"{self.user}: {' / '.join(parts)}"
+
+
+# Accounts registered by an operator for a person without email get an address under this
+# reserved domain (RFC 2606: ``.invalid`` never resolves): the email column stays unique and
+# non-null for allauth, nobody can log in with it (no allauth address row, unusable password),
+# and every channel and contact card treats it as "no email".
+MANAGED_EMAIL_DOMAIN = "managed.invalid"
+
+
+def email_is_placeholder(email: str) -> bool:
+    return not email or email.lower().endswith(".invalid")
+
+
+class ConsentMethod(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+
+
+class ManagedAccount(models.Model):
+    """A person an operator (a coordinator or staff of a verified organisation) registered
+    because they have no email: who registered them, for which organisation, and the person's
+    recorded consent. The organisation's staff act for the person until they claim the account."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="managed_account", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="managed_accounts",
+        verbose_name=_("registered by organisation"),
+    )
+    registered_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    languages = ArrayField(
+        models.CharField(max_length=8), default=list, blank=True, verbose_name=_("languages")
+    )
+    consent_taken_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("consent taken by"),
+    )
+    consent_method = models.CharField(
+        _("consent given"), max_length=16, choices=ConsentMethod.choices
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Once the person claims the account with a code, it is theirs and operators step back.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person registered by an operator")
+        verbose_name_plural = _("people registered by operators")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_method__in=["phone", "in_person"]),
+                name="managed_account_consent_method_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class ClaimCode(models.Model):
+    """A one-time code an operator hands to the person so they can take over their account.
+    Only a hash is stored; a code works once and until ``expires_at``."""
+
+    account = models.ForeignKey(
+        ManagedAccount, on_delete=models.CASCADE, related_name="claim_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim code")
+        verbose_name_plural = _("claim codes")
+
+    def __str__(self) -> str:
+        return f"claim code for {self.account_id}"
+
+
+class ClaimAttempt(models.Model):
+    """A failed attempt to enter a claim code, counted per client address to stop guessing."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.client} at {self.created_at}"
+
+
+class ProxyAction(models.Model):
+    """The audit log of operators: "X did this on behalf of Y"."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("registered the person")
+        NEED_POSTED = "need_posted", _("posted a need")
+        MATCH_ACCEPTED = "match_accepted", _("accepted a match")
+        MATCH_DECLINED = "match_declined", _("declined a match")
+        CLAIM_CODE_ISSUED = "claim_code_issued", _("issued a claim code")
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("operator")
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="proxy_actions", verbose_name=_("person")
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    need = models.ForeignKey(
+        "needs.Need", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    match = models.ForeignKey(
+        "matching.Match",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxy_actions",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action on behalf of a person")
+        verbose_name_plural = _("actions on behalf of people")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} on behalf of {self.person}"

@@ -1,16 +1,41 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import (
+    MANAGED_EMAIL_DOMAIN,
+    ClaimAttempt,
+    ClaimCode,
+    ConsentMethod,
+    ManagedAccount,
+    Membership,
+    Organisation,
+    ProxyAction,
+    Role,
+    User,
+)
 from accounts.scopes import coordinator_scope
-from accounts.selectors import api_token_is_expired
-from notifications.services import notify
+from accounts.selectors import (
+    api_token_is_expired,
+    managed_account_of,
+    operator_can_act_for,
+    operator_organisations,
+)
+from notifications.services import notify, preference_for, preference_update
+from posts.languages import unknown_languages
 
 
 @transaction.atomic
@@ -142,3 +167,181 @@ def api_tokens_revoke(*, user: User) -> int:
     """Delete the user's API tokens (signing out every app); returns how many there were."""
     deleted, _by_model = Token.objects.filter(user=user).delete()
     return deleted
+
+
+# --- operator intake: people without email ------------------------------------------------------
+
+# Unambiguous on a phone line and on paper: no 0/O, 1/I/L.
+CLAIM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CLAIM_CODE_LENGTH = 10
+
+
+class ClaimRateLimited(Exception):
+    """Too many wrong claim codes from one client address; try again later."""
+
+
+def _hash_code(code: str) -> str:
+    normalised = "".join(code.upper().split()).replace("-", "")
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@transaction.atomic
+def managed_person_register(
+    *,
+    operator: User,
+    organisation: Organisation,
+    display_name: str,
+    phone: str = "",
+    languages: list[str],
+    preferred_language: str,
+    consent_method: str,
+    consent_given: bool,
+) -> User:
+    """An operator registers a person who has no email, for ``organisation``, with the
+    person's consent (given by phone or in person, recorded with who took it and when).
+    Messages for the person go to the operator and the organisation's staff, and by SMS to
+    the person's phone when an SMS gateway is configured."""
+    if not operator_organisations(user=operator).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(
+            _("You can register people only for a verified organisation you work for.")
+        )
+    errors: dict[str, str] = {}
+    if not consent_given:
+        errors["consent_given"] = _("Register a person only with their consent.")
+    if consent_method not in ConsentMethod.values:
+        errors["consent_method"] = _("Say how the person gave their consent.")
+    languages = sorted({code.strip().lower() for code in languages if code.strip()})
+    if not languages:
+        errors["languages"] = _("Give at least one language the person speaks.")
+    elif unknown_languages(languages):
+        errors["languages"] = _("Unknown language: %s") % ", ".join(unknown_languages(languages))
+    if not display_name.strip():
+        errors["display_name"] = _("Give a name or an alias.")
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        email=f"person-{secrets.token_hex(8)}@{MANAGED_EMAIL_DOMAIN}",
+        display_name=display_name.strip(),
+        phone=phone,
+        roles=[Role.IN_NEED],
+        preferred_language=preferred_language,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    ManagedAccount.objects.create(
+        user=user,
+        organisation=organisation,
+        registered_by=operator,
+        languages=languages,
+        consent_taken_by=operator,
+        consent_method=consent_method,
+        consent_at=timezone.now(),
+    )
+    # No email: SMS when the person has a phone and a gateway is configured, else the
+    # inbox on the site (which the operator reads, through the copies they get).
+    # Stored even while no gateway is configured: ``notify`` uses only configured channels,
+    # so SMS starts once a gateway is set up, without touching each person's settings.
+    preference = preference_for(user)
+    preference.channels = ["sms"] if user.phone else []
+    preference.save(update_fields=["channels", "updated_at"])
+    ProxyAction.objects.create(actor=operator, person=user, action=ProxyAction.Action.REGISTERED)
+    return user
+
+
+def proxy_action_record(
+    *, actor: User, person: User, action: str, need=None, match=None
+) -> ProxyAction:
+    return ProxyAction.objects.create(
+        actor=actor, person=person, action=action, need=need, match=match
+    )
+
+
+def _require_operator(*, operator: User, person: User) -> ManagedAccount:
+    account = managed_account_of(person=person)
+    if account is None or not operator_can_act_for(user=operator, person=person):
+        raise PermissionDenied(_("You do not act for this person."))
+    return account
+
+
+@transaction.atomic
+def claim_code_issue(*, operator: User, person: User) -> str:
+    """A new one-time code for the person to claim their account; earlier codes stop working.
+    Only its hash is kept: the operator reads the code out or writes it down once."""
+    account = _require_operator(operator=operator, person=person)
+    now = timezone.now()
+    account.claim_codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    code = "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _i in range(CLAIM_CODE_LENGTH))
+    ClaimCode.objects.create(
+        account=account,
+        code_hash=_hash_code(code),
+        created_by=operator,
+        expires_at=now + dt.timedelta(hours=settings.POMOC_CLAIM_CODE_HOURS),
+    )
+    proxy_action_record(actor=operator, person=person, action=ProxyAction.Action.CLAIM_CODE_ISSUED)
+    return f"{code[:5]}-{code[5:]}"
+
+
+def _claim_attempts_exceeded(client: str) -> bool:
+    since = timezone.now() - dt.timedelta(minutes=settings.POMOC_CLAIM_ATTEMPT_WINDOW_MINUTES)
+    failures = ClaimAttempt.objects.filter(client=client, created_at__gte=since).count()
+    return failures >= settings.POMOC_CLAIM_ATTEMPT_LIMIT
+
+
+def account_claim(*, code: str, email: str, password: str, client: str) -> User:
+    """The person takes over the account an operator registered: a valid code (unused, not
+    expired), their own email and a password. From then on the account is theirs: they log in
+    with the address, and operators no longer act for them. A wrong code counts towards the
+    client address's limit; past it, ``ClaimRateLimited`` whatever the code."""
+    if _claim_attempts_exceeded(client):
+        raise ClaimRateLimited(_("Too many wrong codes. Try again later."))
+    with transaction.atomic():
+        claim = (
+            ClaimCode.objects.select_for_update()
+            .select_related("account__user")
+            .filter(
+                code_hash=_hash_code(code),
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                account__claimed_at__isnull=True,
+            )
+            .first()
+        )
+        if claim is not None:
+            return _claim_complete(claim, email=email, password=password)
+    # Outside the rolled-back transaction, so the failure is counted.
+    ClaimAttempt.objects.create(client=client[:64])
+    raise ValidationError({"code": _("This code is not valid, was used already or has expired.")})
+
+
+def _claim_complete(claim: ClaimCode, *, email: str, password: str) -> User:
+    user = claim.account.user
+    email = User.objects.normalize_email(email.strip()).lower()
+    try:
+        EmailValidator()(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    if email.endswith(".invalid"):
+        raise ValidationError({"email": _("Enter a real email address.")})
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError(
+            {"email": _("This address belongs to another account. Use another one.")}
+        )
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    now = timezone.now()
+    claim.used_at = now
+    claim.save(update_fields=["used_at"])
+    claim.account.claimed_at = now
+    claim.account.save(update_fields=["claimed_at"])
+    user.email = email
+    user.set_password(password)
+    user.save(update_fields=["email", "password"])
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    preference_update(
+        user=user, channels=["email", *(["sms"] if user.phone else [])], mode="immediate"
+    )
+    return user

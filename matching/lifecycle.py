@@ -30,7 +30,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
-from accounts.models import User
+from accounts.models import ProxyAction, User
+from accounts.selectors import managed_account_of
+from accounts.services import proxy_action_record
 from matching.models import (
     FRESH_PROPOSAL,
     TAKEN_STATUSES,
@@ -53,6 +55,7 @@ from matching.selectors import (
     pair_shares_a_person,
     user_post_sides,
 )
+from matching.sms_replies import reply_code_for
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
@@ -81,6 +84,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OUTCOME_MAX_LENGTH = 500
+
+# The messages that ask a side to accept or decline; by SMS they carry a reply code.
+SMS_QUESTION_KINDS = frozenset({"match_approved", "match_reminder"})
 
 
 def _lock(match: Match) -> Match:
@@ -164,8 +170,11 @@ def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("
         }
         if match.status == MatchStatus.CONNECTED and kind == "match_connected":
             # The only place contacts enter a message: both sides have accepted.
-            context["other_email"] = other.owner.email
+            context["other_email"] = other.owner.contact_email
             context["other_phone"] = other.owner.phone
+        if kind in SMS_QUESTION_KINDS and match.status == MatchStatus.APPROVED:
+            # Asked by SMS, the person answers by SMS: "YES <code>" (matching/sms_replies.py).
+            context["reply_code"] = reply_code_for(match=match, side=side, user=recipient)
         notify(
             recipient=recipient,
             kind=kind,
@@ -371,13 +380,34 @@ def match_respond(match: Match, *, actor: User, accept: bool) -> Match:
     sides = _sides(match, actor)
     if match.status != MatchStatus.APPROVED:
         raise ValidationError(_("This match is not waiting for an answer."))
+    # A person registered by an operator (no email) is answered for by the operator: the
+    # step is theirs on the person's behalf, logged as such, and the consent the person's.
+    posts = {"offer": match.offer, "need": match.need}
+    represented = [
+        posts[side].owner
+        for side in sorted(sides)
+        if posts[side].owner_id != actor.pk and managed_account_of(person=posts[side].owner)
+    ]
+    if represented and len(sides) == 2:
+        # The operator's own offer: acting for the person too would answer for both sides.
+        raise ValidationError(_("Nobody may answer for both sides of a match."))
     if accept:
         _require_open_posts(match)
         # Memberships may have changed since the approval, and the offer's capacity too.
         _require_two_people(match)
         _require_units(match)
         # Accepting is consent to show the other side these contact fields (issue 11).
-        consent_record(user=actor, match=match)
+        for person in represented or [actor]:
+            consent_record(user=person, match=match)
+    for person in represented:
+        proxy_action_record(
+            actor=actor,
+            person=person,
+            action=ProxyAction.Action.MATCH_ACCEPTED
+            if accept
+            else ProxyAction.Action.MATCH_DECLINED,
+            match=match,
+        )
     answer = Response.ACCEPTED if accept else Response.DECLINED
     if "offer" in sides:
         match.offer_response = answer

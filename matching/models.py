@@ -222,3 +222,32 @@ class MatchTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match_id}: {self.from_status} → {self.to_status}"
+
+
+class SmsReplyCode(models.Model):
+    """The short code in an SMS asking one side to accept or decline a match. A reply is
+    matched by this code together with the phone it comes from, never by the phone alone: one
+    phone may be asked about several matches at once."""
+
+    code = models.CharField(_("code"), max_length=8)
+    phone = models.CharField(_("phone"), max_length=20)
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="sms_reply_codes", verbose_name=_("match")
+    )
+    side = models.CharField(_("side"), max_length=5)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS reply code")
+        verbose_name_plural = _("SMS reply codes")
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "code"], name="sms_reply_code_per_phone"),
+            models.CheckConstraint(
+                condition=models.Q(side__in=["offer", "need"]), name="sms_reply_code_side"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → match {self.match_id} ({self.side})"

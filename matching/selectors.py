@@ -11,6 +11,7 @@ from geopy.distance import geodesic
 
 from accounts.models import Membership, User
 from accounts.scopes import coordinator_scope, user_can_coordinate
+from accounts.selectors import operator_can_act_for
 from matching.models import Match, MatchStatus
 from posts.selectors import public_point
 
@@ -91,8 +92,8 @@ def pair_shares_a_person(*, offer, need) -> bool:
 
 
 def user_post_sides(*, user: User, match: Match) -> set[str]:
-    """Which sides of the match the user answers for: the post's owner or staff (approved
-    members) of the post's organisation."""
+    """Which sides of the match the user answers for: the post's owner, staff (approved
+    members) of the post's organisation, or an operator acting for an owner they registered."""
     if not user.is_authenticated:
         return set()
     organisations = set(
@@ -102,8 +103,10 @@ def user_post_sides(*, user: User, match: Match) -> set[str]:
     )
     sides = set()
     for side, post in (("offer", match.offer), ("need", match.need)):
-        if post.owner_id == user.pk or (
-            post.organisation_id and post.organisation_id in organisations
+        if (
+            post.owner_id == user.pk
+            or (post.organisation_id and post.organisation_id in organisations)
+            or operator_can_act_for(user=user, person=post.owner)
         ):
             sides.add(side)
     return sides

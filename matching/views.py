@@ -3,16 +3,20 @@ call one selector or service, render."""
 
 from __future__ import annotations
 
+import hmac
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from matching import lifecycle
@@ -27,6 +31,7 @@ from matching.selectors import (
     user_can_coordinate,
     user_post_sides,
 )
+from matching.sms_replies import sms_reply_handle
 from moderation.models import Concern
 from needs.models import Need
 from offers.models import Offer
@@ -225,6 +230,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": others,
             "close_form": CloseForm(),
             "transitions": MatchTransition.objects.filter(match=match).select_related("actor"),
+            # Steps an operator took for a person registered without email.
+            "proxy_actions": match.proxy_actions.select_related("actor", "person"),
             # A side sees only the concerns it raised itself; coordinators in scope all of them.
             "concerns": Concern.objects.filter(
                 match=match, **({"raised_by": request.user} if sides else {})
@@ -283,4 +290,48 @@ def my_matches(request: HttpRequest) -> HttpResponse:
         request,
         "matching/my_matches.html",
         {"matches": match_list_for_participant(user=request.user)},
+    )
+
+
+def _inbound_field(data, *names: str) -> str:
+    for name in names:
+        value = data.get(name)
+        if value:
+            return str(value)
+    return ""
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest) -> JsonResponse:
+    """The SMS gateway's webhook for incoming messages: ``from`` (or ``phone``, ``urn``) and
+    ``text`` (or ``message``), as JSON or a form; authenticated by the shared secret
+    ``POMOC_SMS_INBOUND_SECRET`` in the ``X-Pomoc-Secret`` header or a ``secret`` parameter.
+    The answer's ``reply`` is the text to send back to the person."""
+    secret = settings.POMOC_SMS_INBOUND_SECRET
+    given = request.headers.get("X-Pomoc-Secret") or request.GET.get("secret", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"detail": _("Wrong or missing secret.")}, status=403)
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"detail": _("The body is not valid JSON.")}, status=400)
+        if not isinstance(data, dict):
+            return JsonResponse({"detail": _("The body is not a JSON object.")}, status=400)
+    else:
+        data = request.POST
+    phone = _inbound_field(data, "from", "phone", "urn")
+    text = _inbound_field(data, "text", "message")
+    errors = {}
+    if not phone:
+        errors["from"] = [_("This field is required.")]
+    if not text:
+        errors["text"] = [_("This field is required.")]
+    if errors:
+        return JsonResponse(errors, status=400)
+    result = sms_reply_handle(phone=phone, text=text)
+    status = 200 if result.ok else {"format": 400, "unknown_code": 404}.get(result.error, 409)
+    return JsonResponse(
+        {"ok": result.ok, "error": result.error, "reply": result.reply}, status=status
     )

@@ -31,6 +31,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    # The short text message (SMS) version, rendered with the rest in the recipient's language.
+    body_sms = models.CharField(_("SMS text"), max_length=480, blank=True)
     action_url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -13,18 +13,26 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from accounts.models import User
+from accounts.models import User, email_is_placeholder
+from accounts.selectors import managed_person_proxies
 from notifications.channels import ChannelError, channel_names, get_channel
 from notifications.models import Delivery, Notification, Preference, new_unsubscribe_key
+from notifications.sms import sms_compose
 
 logger = logging.getLogger("pomoc.notifications")
 
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+
+# The yes and no a reply to an SMS question is asked to start with, per language; replies are
+# understood in every language (matching/sms_replies.py).
+SMS_REPLY_WORDS = {"cs": ("ANO", "NE"), "uk": ("ТАК", "НІ"), "en": ("YES", "NO")}
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -99,6 +107,27 @@ def _render(kind: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
+def _render_sms(kind: str, context: dict, *, subject: str, language: str) -> str:
+    """The SMS version: the kind's ``sms.txt`` or else the subject, then how to answer by SMS
+    when the message carries a ``reply_code`` (never shortened), then the link; fitted to one
+    SMS where it can be."""
+    try:
+        text = render_to_string(f"notifications/kinds/{kind}/sms.txt", context)
+    except TemplateDoesNotExist:
+        text = subject
+    keep = ""
+    if context.get("reply_code"):
+        yes, no = SMS_REPLY_WORDS.get(language, SMS_REPLY_WORDS["en"])
+        code = context["reply_code"]
+        keep = _("Reply %(yes)s or %(no)s.") % {"yes": f"{yes} {code}", "no": f"{no} {code}"}
+    return sms_compose(
+        text,
+        keep=keep,
+        link=context.get("action_url", ""),
+        language=language,
+    )[:480]
+
+
 def notify(
     *,
     recipient: User,
@@ -106,9 +135,24 @@ def notify(
     dedupe_key: str,
     context: dict | None = None,
     action_path: str = "",
+    on_behalf_of: User | None = None,
 ) -> Notification:
     """Write a notification and its deliveries in the caller's transaction; queue the sending
-    for after commit. The same (recipient, dedupe_key) notifies once, however often it is called."""
+    for after commit. The same (recipient, dedupe_key) notifies once, however often it is called.
+
+    A person registered by an operator (no email, perhaps no internet) is also represented by
+    the operator and their organisation's staff: each of them gets a copy, marked as being
+    for that person (``on_behalf_of``)."""
+    if on_behalf_of is None:
+        for proxy in managed_person_proxies(user=recipient):
+            notify(
+                recipient=proxy,
+                kind=kind,
+                dedupe_key=f"{dedupe_key}:for:{recipient.pk}"[:200],
+                context=context,
+                action_path=action_path,
+                on_behalf_of=recipient,
+            )
     with transaction.atomic():
         existing = Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -122,8 +166,16 @@ def notify(
             "unsubscribe_url": unsubscribe_url(recipient),
             "inbox_url": absolute_url(reverse("notifications:inbox")),
         }
+        if on_behalf_of is not None:
+            full_context.pop("reply_code", None)  # a reply code is for the person's own phone
         with translation.override(language):
             subject, text, html = _render(kind, full_context)
+            sms = _render_sms(kind, full_context, subject=subject, language=language)
+            if on_behalf_of is not None:
+                name = on_behalf_of.display_name or on_behalf_of.first_name
+                subject = _("For %(name)s: %(subject)s") % {"name": name, "subject": subject}
+                note = _("You get this message because you act for %(name)s, who has no email.")
+                text = f"{note % {'name': name}}\n\n{text}"
         notification = Notification.objects.create(
             recipient=recipient,
             kind=kind,
@@ -132,11 +184,14 @@ def notify(
             subject=subject[:255],
             body_text=text,
             body_html=html,
+            body_sms=sms,
             action_url=full_context["action_url"],
         )
         digest = preference.mode == Preference.Mode.DAILY
         # A blocked person (inactive account) is sent nothing outside the site.
         channels = preference.channels if recipient.is_active else []
+        if email_is_placeholder(recipient.email):
+            channels = [name for name in channels if name != "email"]
         deliveries = [
             Delivery.objects.create(
                 notification=notification, channel=name, digest=digest and name == "email"

@@ -209,6 +209,23 @@ POMOC_NOTIFICATION_CHANNELS = {
     "log": "notifications.channels.log.LogChannel",
 }
 POMOC_NOTIFICATION_DEFAULT_CHANNELS = ["email"]
+# SMS through an HTTP gateway (notifications/channels/sms.py): offline by default, no SMS at
+# all. With a URL the "sms" channel exists; people registered by an operator get it.
+POMOC_SMS_GATEWAY_URL = os.environ.get("POMOC_SMS_GATEWAY_URL", "")
+POMOC_SMS_GATEWAY_TOKEN = os.environ.get("POMOC_SMS_GATEWAY_TOKEN", "")
+POMOC_SMS_GATEWAY_KIND = os.environ.get("POMOC_SMS_GATEWAY_KIND", "json")  # json | rapidpro
+if POMOC_SMS_GATEWAY_KIND not in ("json", "rapidpro"):
+    raise ImproperlyConfigured("POMOC_SMS_GATEWAY_KIND must be json or rapidpro.")
+POMOC_SMS_GATEWAY_TIMEOUT = int(os.environ.get("POMOC_SMS_GATEWAY_TIMEOUT", "10"))
+# The shared secret of the inbound webhook (replies such as "YES K7Q2"); empty: it is closed.
+POMOC_SMS_INBOUND_SECRET = os.environ.get("POMOC_SMS_INBOUND_SECRET", "")
+if POMOC_SMS_GATEWAY_URL:
+    POMOC_NOTIFICATION_CHANNELS["sms"] = "notifications.channels.sms.SmsChannel"
+# Operator intake: how long a claim code works, and failed claim attempts per client address
+# within a window before more are refused.
+POMOC_CLAIM_CODE_HOURS = int(os.environ.get("POMOC_CLAIM_CODE_HOURS", "72"))
+POMOC_CLAIM_ATTEMPT_LIMIT = int(os.environ.get("POMOC_CLAIM_ATTEMPT_LIMIT", "5"))
+POMOC_CLAIM_ATTEMPT_WINDOW_MINUTES = int(os.environ.get("POMOC_CLAIM_ATTEMPT_WINDOW_MINUTES", "15"))
 # With retries 1, 2, 4... minutes apart (at most 6 h), 30 attempts cover about a week.
 POMOC_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("POMOC_NOTIFICATION_MAX_ATTEMPTS", "30"))
 

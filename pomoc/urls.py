@@ -11,6 +11,7 @@ from accounts.views import (
     my_organisations,
     my_profile,
 )
+from matching.views import sms_inbound
 from places.views import place_check
 from pomoc import views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sms/inbound/", sms_inbound, name="sms_inbound"),  # the SMS gateway's webhook
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -49,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("", include("matching.urls")),
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     path("", include("privacy.urls")),  # /privacy/
+    path("", include("intake.urls")),  # operators register people without email; /claim/
     prefix_default_language=True,
 )
 

@@ -117,12 +117,15 @@ def post_create(
     organisation: Organisation | None = None,
     point: Point | None = None,
     rate_limited: bool = True,
+    actor: User | None = None,
     **fields: object,
 ) -> P:
     """Create a post for ``owner``. Every way in (web form, API) counts towards the owner's
     posting limit here, so the limit cannot be dodged by switching; ``rate_limited=False`` is
-    for loaders such as ``seed_demo`` only. Raises ``RateLimitExceeded`` past the limit."""
-    _check_organisation(user=owner, organisation=organisation)
+    for loaders such as ``seed_demo`` only. Raises ``RateLimitExceeded`` past the limit.
+    ``actor``: who enters the post when not the owner (an operator for a person they
+    registered); the organisation must then be one the actor may post for."""
+    _check_organisation(user=actor or owner, organisation=organisation)
     if status not in (PostStatus.DRAFT, PostStatus.ACTIVE):
         raise ValidationError({"status": _("A new post is either a draft or active.")})
     post = model(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scopes import coordinator_scope
+from accounts.selectors import registering_organisation
 from places.geocoding import place_resolve
 from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
@@ -155,6 +156,7 @@ def post_detail(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpRespons
             "details": details_display(post.root_category.slug, post.details),
             "capacity_label": unit_for(post.root_category.slug).label,
             "status_actions": _allowed_actions(post) if can_edit else [],
+            "registered_by": registering_organisation(user_id=post.owner_id),
             **(kind.detail_context(request, post) if kind.detail_context else {}),
         },
     )

@@ -32,7 +32,7 @@ def contact_values(user: User) -> dict[str, str]:
     ``accounts/_contact_card.html`` shows the same fields)."""
     values = {
         "name": user.display_name or user.first_name,
-        "email": user.email,
+        "email": user.contact_email,
         "phone": str(user.phone) if user.phone else "",
     }
     return {name: value for name, value in values.items() if value}

@@ -56,3 +56,97 @@ def verified_staff(db):
     organisation = factories.OrganisationFactory(verified=True)
     factories.MembershipFactory(user=user, organisation=organisation)
     return user
+
+
+class SmsGateway:
+    """A local HTTP server playing an SMS gateway: it records every request and answers with
+    ``status`` (after ``delay`` seconds, to play a timeout)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        gateway = self
+        self.requests: list[dict] = []
+        self.status = 202
+        self.delay = 0.0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                import time
+
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                gateway.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "json": json.loads(body or b"null"),
+                    }
+                )
+                if gateway.delay:
+                    time.sleep(gateway.delay)
+                self.send_response(gateway.status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def texts(self) -> list[str]:
+        return [request["json"]["text"] for request in self.requests]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real HTTP gateway on a free local port, with the "sms" channel pointed at it."""
+    gateway = SmsGateway()
+    settings.POMOC_SMS_GATEWAY_URL = gateway.url
+    settings.POMOC_SMS_GATEWAY_TOKEN = "gateway-token"
+    settings.POMOC_SMS_GATEWAY_KIND = "json"
+    settings.POMOC_SMS_GATEWAY_TIMEOUT = 2
+    settings.POMOC_NOTIFICATION_CHANNELS = {
+        **settings.POMOC_NOTIFICATION_CHANNELS,
+        "sms": "notifications.channels.sms.SmsChannel",
+    }
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def operator(db):
+    """Approved staff of a verified organisation: registers people without email."""
+    user = factories.UserFactory(roles=["organisation_staff"], display_name="Eva Operator")
+    organisation = factories.OrganisationFactory(verified=True, name="Hotline NGO")
+    factories.MembershipFactory(user=user, organisation=organisation)
+    return user
+
+
+def register_person(operator, *, phone: str = "+420 777 900 100", **overrides):
+    """A person without email registered by ``operator`` for their first organisation."""
+    from accounts.selectors import operator_organisations
+    from accounts.services import managed_person_register
+
+    fields = {
+        "organisation": operator_organisations(user=operator).order_by("pk").first(),
+        "display_name": "Olena",
+        "phone": phone,
+        "languages": ["uk", "ru"],
+        "preferred_language": "uk",
+        "consent_method": "phone",
+        "consent_given": True,
+    }
+    fields.update(overrides)
+    return managed_person_register(operator=operator, **fields)
