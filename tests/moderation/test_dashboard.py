@@ -114,13 +114,13 @@ def test_empty_dashboard_says_no_match_yet(client, coordinator):
 def test_dashboard_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
     client.force_login(coordinator)
     # Session, user; offers and needs by category, the categories, offers and needs by region,
-    # the median, the proposals waiting.
+    # the median, the proposals waiting, the matches by how they ended, the follow-up answers.
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
     scene(coordinator)
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
 
 
