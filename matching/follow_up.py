@@ -107,14 +107,21 @@ def follow_up_answer(token: str) -> FollowUpLink:
     follow_up.save(update_fields=["answer", "answered_at"])
     if link.answer != FollowUpAnswer.STILL_GOING and match.status == MatchStatus.CONNECTED:
         worked = link.answer == FollowUpAnswer.WORKED
-        side = Side(follow_up.side).label
-        outcome = (
-            _("It worked (answered by the %(side)s when asked how it went).")
-            if worked
-            else _("It did not work out (answered by the %(side)s when asked how it went).")
-        ) % {"side": str(side).lower()}
+        outcome = _outcome_text(worked=worked, side=follow_up.side)
         match_close_locked(match, actor=follow_up.recipient, worked=worked, outcome=outcome)
     return link
+
+
+def _outcome_text(*, worked: bool, side: str) -> str:
+    """The match's outcome when a one-click answer closed it (whole sentences, so each
+    language can word them)."""
+    if side == Side.OFFER:
+        if worked:
+            return _("It worked, said the offer side when asked how it went.")
+        return _("It did not work out, said the offer side when asked how it went.")
+    if worked:
+        return _("It worked, said the need side when asked how it went.")
+    return _("It did not work out, said the need side when asked how it went.")
 
 
 def _ask(match_id: int, *, round_: int, now: dt.datetime) -> bool:

@@ -197,7 +197,12 @@ def _remind(model: type[Post], pk: int, *, today: dt.date) -> bool:
             .get(pk=pk)
         )
         ends_on = post.ends_on
-        if post.status not in REMINDED or ends_on is None or post.fresh_reminded_for == ends_on:
+        if (
+            post.status not in REMINDED
+            or post.hidden_at is not None
+            or ends_on is None
+            or post.fresh_reminded_for == ends_on
+        ):
             return False
         post.fresh_reminded_for = ends_on
         post.save(update_fields=["fresh_reminded_for"])
@@ -229,7 +234,8 @@ def posts_remind(model: type[Post], *, today: dt.date) -> int:
     """Ask the owners of posts that end within the reminder window, once per end."""
     horizon = today + dt.timedelta(days=settings.POMOC_POST_REMINDER_DAYS)
     due = (
-        model.objects.filter(status__in=REMINDED, fresh_until__isnull=False)
+        # A post a coordinator hid stays hidden whatever its owner says: nobody is asked.
+        model.objects.filter(status__in=REMINDED, fresh_until__isnull=False, hidden_at__isnull=True)
         .annotate(ends=_ends())
         .filter(ends__gte=today, ends__lte=horizon)
         .filter(Q(fresh_reminded_for__isnull=True) | ~Q(fresh_reminded_for=F("ends")))

@@ -131,8 +131,9 @@ def test_the_end_is_valid_until_when_that_comes_first(db):
     assert offer.title in question.subject
 
 
-def test_drafts_and_closed_posts_are_not_asked(db):
+def test_drafts_closed_and_hidden_posts_are_not_asked(db):
     posts = [_ending_in(1, status=status) for status in ("draft", "withdrawn", "fulfilled")]
+    posts.append(_ending_in(1, hidden_at=timezone.now()))
 
     posts_refresh()
 
