@@ -212,3 +212,17 @@ def test_the_follow_ups_run_on_a_schedule(db):
 
     schedule = Schedule.objects.get(name="matching-follow-up")
     assert (schedule.func, schedule.minutes) == ("matching.tasks.follow_up_matches", 60)
+
+
+def test_a_persons_data_download_holds_their_own_answers_only(client, connected):
+    from rights.services import user_data
+
+    _ask_after(14.1)
+    need_side = _tokens(_questions(connected, connected.need.owner)[0])
+    client.post(_url(need_side["still_going"]))
+
+    (mine,) = user_data(user=connected.need.owner)["matches"]
+    (theirs,) = user_data(user=connected.offer.owner)["matches"]
+
+    assert [a["answer"] for a in mine["my_follow_up_answers"]] == ["still_going"]
+    assert [a["answer"] for a in theirs["my_follow_up_answers"]] == [""]
