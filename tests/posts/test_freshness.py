@@ -427,3 +427,13 @@ def test_reactivating_an_expired_post_gives_it_a_new_period(db):
     offer.refresh_from_db()
     assert offer.status == PostStatus.ACTIVE
     assert offer.fresh_until == _today() + dt.timedelta(days=30)
+
+
+def test_the_owner_sees_when_the_post_ends_and_others_do_not(client):
+    owner = UserFactory()
+    offer = _ending_in(5, owner=owner)
+    url = reverse("offer_detail", kwargs={"pk": offer.pk})
+
+    assert "Shown until" not in client.get(url).content.decode()
+    client.force_login(owner)
+    assert "Shown until" in client.get(url).content.decode()
