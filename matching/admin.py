@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from matching.models import Match, MatchRun, MatchTransition
+from matching.models import Match, MatchFollowUp, MatchRun, MatchTransition
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,3 +40,13 @@ class MatchTransitionAdmin(ReadOnlyAdmin):
     list_display = ("match", "from_status", "to_status", "actor", "created_at")
     list_filter = ("to_status",)
     raw_id_fields = ("match", "actor")
+
+
+@admin.register(MatchFollowUp)
+class MatchFollowUpAdmin(ReadOnlyAdmin):
+    """Each side's answer to "How did it go?" (matching/follow_up.py): read-only, as people
+    gave them."""
+
+    list_display = ("match", "side", "round", "answer", "sent_at", "answered_at")
+    list_filter = ("answer", "side", "round")
+    raw_id_fields = ("match", "recipient")

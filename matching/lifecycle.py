@@ -460,6 +460,12 @@ def match_close(match: Match, *, actor: User, worked: bool, outcome: str) -> Mat
         )
     if not worked and not outcome:
         raise ValidationError({"outcome": _("Say briefly what did not work out.")})
+    return match_close_locked(match, actor=actor, worked=worked, outcome=outcome)
+
+
+def match_close_locked(match: Match, *, actor: User | None, worked: bool, outcome: str) -> Match:
+    """``match_close`` after its checks, for a caller that holds the match's row lock and has
+    checked the actor itself (the one-click answers of matching/follow_up.py)."""
     target = MatchStatus.COMPLETED if worked else MatchStatus.FAILED
     _transition(match, actor=actor, to=target, reason=outcome)
     match.outcome = outcome

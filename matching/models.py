@@ -251,3 +251,65 @@ class SmsReplyCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} → match {self.match_id} ({self.side})"
+
+
+class FollowUpAnswer(models.TextChoices):
+    WORKED = "worked", _("It worked")
+    DID_NOT_WORK = "did_not_work", _("It did not work out")
+    STILL_GOING = "still_going", _("Still going")
+
+
+class Side(models.TextChoices):
+    OFFER = "offer", _("Offer side")
+    NEED = "need", _("Need side")
+
+
+class MatchFollowUp(models.Model):
+    """One "How did it go?" question to one side of a connected match, and that side's answer
+    (matching/follow_up.py). The answers are the outcome recorded per side: the first "worked"
+    or "did not work" closes the match, a later one of the other side is kept as it is."""
+
+    match = models.ForeignKey(
+        Match, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("match")
+    )
+    side = models.CharField(_("side"), max_length=8, choices=Side.choices)
+    # 1: the first question; 2: asked once more because the match was still going.
+    round = models.PositiveSmallIntegerField(_("round"))
+    # Who was asked: the side's owner when the question went out.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answer = models.CharField(
+        _("answer"), max_length=16, choices=FollowUpAnswer.choices, blank=True, default=""
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["match", "round", "side"]
+        constraints = [
+            # One question per side and round: the scheduled run can repeat without asking twice.
+            models.UniqueConstraint(fields=["match", "side", "round"], name="match_follow_up_once"),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer__in=FollowUpAnswer.values),
+                name="match_follow_up_answer_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=Side.values), name="match_follow_up_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True)
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="match_follow_up_answered_with_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} {self.side} #{self.round}: {self.answer or '-'}"

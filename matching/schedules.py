@@ -9,11 +9,14 @@ FULL_PASS_SCHEDULE = "matching-full-pass"
 # Expire stale proposals and unanswered matches, send the one reminder.
 EXPIRE_SCHEDULE = "matching-expire-matches"
 EXPIRE_MINUTES = 15
+# "How did it go?" to both sides of matches connected long enough ago (matching/follow_up.py).
+FOLLOW_UP_SCHEDULE = "matching-follow-up"
+FOLLOW_UP_MINUTES = 60
 
 
 def schedules_ensure(apps=global_apps) -> None:
-    """Create or update the scheduled full pass. ``apps`` is the migration's app registry when
-    called from a data migration."""
+    """Create or update the scheduled full pass, the expiry run and the follow-ups. ``apps`` is
+    the migration's app registry when called from a data migration."""
     schedule_model = apps.get_model("django_q", "Schedule")
     schedule_model.objects.update_or_create(
         name=FULL_PASS_SCHEDULE,
@@ -30,6 +33,15 @@ def schedules_ensure(apps=global_apps) -> None:
             "func": "matching.tasks.expire_matches",
             "schedule_type": "I",
             "minutes": EXPIRE_MINUTES,
+            "repeats": -1,
+        },
+    )
+    schedule_model.objects.update_or_create(
+        name=FOLLOW_UP_SCHEDULE,
+        defaults={
+            "func": "matching.tasks.follow_up_matches",
+            "schedule_type": "I",
+            "minutes": FOLLOW_UP_MINUTES,
             "repeats": -1,
         },
     )

@@ -22,3 +22,9 @@ def expire_matches() -> dict[str, int]:
     from matching.lifecycle import matches_expire
 
     return matches_expire()
+
+
+def follow_up_matches() -> dict[str, int]:
+    from matching.follow_up import matches_follow_up
+
+    return matches_follow_up()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("matches/<int:pk>/", views.match_detail, name="match_detail"),
     path("matches/<int:pk>/respond/", views.match_respond, name="match_respond"),
     path("matches/<int:pk>/close/", views.match_close, name="match_close"),
+    path("matches/how-did-it-go/<str:token>/", views.match_follow_up, name="match_follow_up"),
     path("coordinate/", views.match_queue, name="match_queue"),
     path("coordinate/<int:pk>/approve/", views.match_approve, name="match_approve"),
     path("coordinate/<int:pk>/reject/", views.match_reject, name="match_reject"),

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from matching import lifecycle
+from matching import follow_up, lifecycle
 from matching.forms import CloseForm, ManualMatchForm, QueueFilterForm, RejectForm
 from matching.models import Match, MatchStatus, MatchTransition
 from matching.selectors import (
@@ -335,3 +335,20 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"ok": result.ok, "error": result.error, "reply": result.reply}, status=status
     )
+
+
+# The signed token is the authority (it reaches only that side's owner, by their own channel);
+# GET only shows what the click would do, so a mail scanner that follows links answers nothing.
+@require_http_methods(["GET", "POST"])
+def match_follow_up(request: HttpRequest, token: str) -> HttpResponse:
+    template = "matching/follow_up.html"
+    try:
+        if request.method == "POST":
+            link = follow_up.follow_up_answer(token)
+            return render(request, template, {"link": link, "done": True})
+        link = follow_up.follow_up_link_read(token)
+    except follow_up.FollowUpLinkError as error:
+        return render(request, template, {"error": error.message}, status=400)
+    except ValidationError as error:
+        return render(request, template, {"error": _error_text(error)}, status=400)
+    return render(request, template, {"link": link, "done": False})

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Membership
 from accounts.scopes import Scope
-from matching.models import Match, MatchStatus
+from matching.models import FollowUpAnswer, Match, MatchFollowUp, MatchStatus, Side
 from moderation.models import Concern, Report, ReportStatus
 from needs.models import Need
 from offers.models import Offer
@@ -112,6 +112,28 @@ class CountRow:
 
 
 @dataclass(frozen=True)
+class OutcomeRow:
+    """One answer to "How did it go?" and how often each side gave it."""
+
+    answer: str
+    label: str
+    offer_side: int
+    need_side: int
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """How connections ended (matching/follow_up.py and the match page's outcome form)."""
+
+    connected: int  # still open
+    completed: int
+    failed: int
+    answers: list[OutcomeRow]
+    # Questions sent that nobody answered yet.
+    unanswered: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     by_category: list[CountRow]
     by_region: list[CountRow]
@@ -120,6 +142,7 @@ class Dashboard:
     # (approved or further), over needs that have one; None when none has.
     median_need_to_match: dt.timedelta | None
     needs_matched: int
+    outcomes: Outcomes
 
     @property
     def open_offers(self) -> int:
@@ -165,9 +188,40 @@ def median_need_to_match(*, scope: Scope) -> tuple[dt.timedelta | None, int]:
     return dt.timedelta(seconds=round(seconds)), needs
 
 
+def outcomes(*, scope: Scope) -> Outcomes:
+    """Connections still open, completed and failed, and the answers of each side to "How did
+    it go?", for matches whose need the scope covers. Two queries."""
+    statuses = _within(Match.objects, scope, "need__").aggregate(
+        connected=Count("pk", filter=Q(status=MatchStatus.CONNECTED)),
+        completed=Count("pk", filter=Q(status=MatchStatus.COMPLETED)),
+        failed=Count("pk", filter=Q(status=MatchStatus.FAILED)),
+    )
+    rows = (
+        _within(MatchFollowUp.objects, scope, "match__need__")
+        .values("answer", "side")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    counts = {(row["answer"], row["side"]): row["total"] for row in rows}
+    return Outcomes(
+        **statuses,
+        answers=[
+            OutcomeRow(
+                answer=answer,
+                label=str(label),
+                offer_side=counts.get((answer, Side.OFFER), 0),
+                need_side=counts.get((answer, Side.NEED), 0),
+            )
+            for answer, label in FollowUpAnswer.choices
+        ],
+        unanswered=sum(total for (answer, _side), total in counts.items() if not answer),
+    )
+
+
 def dashboard(*, scope: Scope) -> Dashboard:
     """Open (active, not hidden) offers and needs in the scope by general category and by
-    region, proposals waiting and the median time from need to match. Seven queries."""
+    region, proposals waiting, the median time from need to match and how connections ended.
+    Nine queries."""
     root = Coalesce("category__parent_id", "category_id")
     offers_by_category = _counts(Offer, root, scope)
     needs_by_category = _counts(Need, root, scope)
@@ -200,6 +254,7 @@ def dashboard(*, scope: Scope) -> Dashboard:
         ).count(),
         median_need_to_match=median,
         needs_matched=needs_matched,
+        outcomes=outcomes(scope=scope),
     )
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
         host_verification_withdraw_view,
         name="offer_host_verification_withdraw",
     ),
+    path("<int:pk>/renew/", views.post_renew, kind, name="offer_renew"),
     path("<int:pk>/<slug:action>/", views.post_status, kind, name="offer_status"),
 ]

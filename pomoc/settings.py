@@ -435,6 +435,19 @@ POMOC_MATCH_REMINDER_AFTER = dt.timedelta(
     days=int(os.environ.get("POMOC_MATCH_REMINDER_AFTER_DAYS", "3"))
 )
 POMOC_MATCH_ANSWER_TTL = dt.timedelta(days=int(os.environ.get("POMOC_MATCH_ANSWER_TTL_DAYS", "7")))
+# Posts stay fresh (issue 12, part 4): a post lives for its category's lifetime
+# (Category.lifetime_days; a category without one uses its parent's, else this default), its
+# owner is asked "Is this still valid?" this many days before its end, and the one-click links
+# in that message work this many days. Days.
+POMOC_POST_LIFETIME_DAYS = int(os.environ.get("POMOC_POST_LIFETIME_DAYS", "30"))
+POMOC_POST_REMINDER_DAYS = int(os.environ.get("POMOC_POST_REMINDER_DAYS", "3"))
+POMOC_POST_LINK_DAYS = int(os.environ.get("POMOC_POST_LINK_DAYS", "14"))
+# "How did it go?" (issue 12, part 6): both sides of a connected match are asked this many days
+# after the connection, once more this many days later while the match is still open, and the
+# one-click answers work this many days. Days.
+POMOC_MATCH_FOLLOW_UP_DAYS = int(os.environ.get("POMOC_MATCH_FOLLOW_UP_DAYS", "14"))
+POMOC_MATCH_FOLLOW_UP_AGAIN_DAYS = int(os.environ.get("POMOC_MATCH_FOLLOW_UP_AGAIN_DAYS", "14"))
+POMOC_MATCH_FOLLOW_UP_LINK_DAYS = int(os.environ.get("POMOC_MATCH_FOLLOW_UP_LINK_DAYS", "30"))
 # Moderation: reports per user per window (moderation/ratelimit.py).
 # A concern raised on a match must be answered within this many hours, or the platform
 # coordinators are alerted (moderation.services.concerns_escalate, every 15 minutes).

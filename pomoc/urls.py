@@ -14,6 +14,7 @@ from accounts.views import (
 from matching.views import sms_inbound
 from places.views import place_check
 from pomoc import views
+from posts.views import post_freshness
 
 # The REST API lives outside the language prefix; each app adds its own router here.
 api_v1 = [
@@ -48,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),
+    path("posts/still-valid/<str:token>/", post_freshness, name="post_freshness"),
     path("", include("matching.urls")),
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     path("", include("privacy.urls")),  # /privacy/

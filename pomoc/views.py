@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from needs.selectors import need_list_owned, need_list_visible
 from offers.selectors import offer_list_owned, offer_list_visible
@@ -31,5 +35,8 @@ def my_posts(request: HttpRequest) -> HttpResponse:
         {
             "offers": offer_list_owned(user=request.user).order_by("-created_at"),
             "needs": need_list_owned(user=request.user).order_by("-created_at"),
+            # Posts ending by then may be kept for another period (posts/freshness.py).
+            "renew_horizon": timezone.localdate()
+            + dt.timedelta(days=settings.POMOC_POST_REMINDER_DAYS),
         },
     )

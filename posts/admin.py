@@ -9,10 +9,19 @@ from posts.services import post_set_status
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_cs", "name_uk", "name_en", "parent", "sensitive", "position"]
+    list_display = [
+        "slug",
+        "name_cs",
+        "name_uk",
+        "name_en",
+        "parent",
+        "sensitive",
+        "lifetime_days",
+        "position",
+    ]
     list_filter = ["sensitive", "parent"]
     search_fields = ["slug", "name_cs", "name_uk", "name_en"]
-    list_editable = ["sensitive", "position"]
+    list_editable = ["sensitive", "lifetime_days", "position"]
 
 
 class PostAdmin(GISModelAdmin):

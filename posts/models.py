@@ -10,7 +10,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -68,6 +68,19 @@ class Category(models.Model):
             "coordinator or an organisation has verified the host."
         ),
     )
+    # How long a post in this category lives before its owner must say it still holds
+    # (posts/freshness.py). Empty: the parent's, else settings.POMOC_POST_LIFETIME_DAYS. Rooms
+    # are taken fastest, so accommodation ships with 14 days (posts.taxonomy.LIFETIME_DAYS).
+    lifetime_days = models.PositiveSmallIntegerField(
+        _("lifetime (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "How many days a post stays up before its owner is asked whether it still holds. "
+            "Empty: the parent category's, else the site's default."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -89,6 +102,15 @@ class Category(models.Model):
     def clean(self) -> None:
         if self.parent_id and (self.parent.parent_id or (self.pk and self.children.exists())):
             raise ValidationError({"parent": _("Categories have two levels only.")})
+
+    @property
+    def post_lifetime_days(self) -> int:
+        """Days a post in this category lives: its own setting, its parent's, else the site's."""
+        if self.lifetime_days:
+            return self.lifetime_days
+        if self.parent_id and self.parent.lifetime_days:
+            return self.parent.lifetime_days
+        return settings.POMOC_POST_LIFETIME_DAYS
 
     @property
     def is_sensitive(self) -> bool:
@@ -193,6 +215,12 @@ class Post(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.ACTIVE
     )
+    # The last day of the post's current period (its category's lifetime from when it was
+    # posted, kept or renewed); after it, or after ``valid_until`` if earlier, the post expires.
+    # Empty for a post that has not been given a period yet (posts/freshness.py gives one).
+    fresh_until = models.DateField(_("fresh until"), null=True, blank=True)
+    # The end the owner was asked "Is this still valid?" about: one question per period.
+    fresh_reminded_for = models.DateField(_("reminded about the end on"), null=True, blank=True)
     # Category-specific answers (pets, cargo, language pair...); rules in posts/details.py.
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -291,6 +319,13 @@ class Post(models.Model):
     @property
     def root_category(self) -> Category:
         return self.category.parent or self.category
+
+    @property
+    def ends_on(self):
+        """The day after which the post expires: the end of its period, or ``valid_until``
+        if that comes first; None when neither is set."""
+        ends = [day for day in (self.fresh_until, self.valid_until) if day is not None]
+        return min(ends) if ends else None
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -138,6 +138,8 @@ def post_create(
         **fields,
     )
     _apply_place(post, place_name, point)
+    # The first period (posts/freshness.py): the category's lifetime from the first valid day.
+    post.fresh_until = post_period_end(category, start=max(timezone.localdate(), post.valid_from))
     post.full_clean()
     if rate_limited:
         # Counted last, just before the insert, so the counter row (locked until commit) is
@@ -201,16 +203,30 @@ def post_set_status(post: P, *, actor: User | None, status: str) -> P:
             {"valid_until": _("Set a new “valid until” date before reactivating this post.")}
         )
     post.status = status
-    post.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    today = timezone.localdate()
+    if status == PostStatus.ACTIVE and (post.fresh_until is None or post.fresh_until < today):
+        # Reactivated after its period ended: a new period, or the next run expires it again.
+        post.fresh_until = post_period_end(post.category, start=max(today, post.valid_from))
+        fields.append("fresh_until")
+    post.save(update_fields=fields)
     return post
 
 
+def post_period_end(category: Category, *, start: dt.date) -> dt.date:
+    """The last day of a post's period that starts on ``start`` (posts/freshness.py)."""
+    return start + dt.timedelta(days=category.post_lifetime_days)
+
+
 def posts_expire(model: type[Post], *, today: dt.date | None = None) -> int:
-    """Expire active and paused posts whose last valid day has passed; returns how many."""
+    """Expire active and paused posts whose last valid day, or the last day of their period
+    (posts/freshness.py), has passed; returns how many."""
     today = today or timezone.localdate()
-    return model.objects.filter(
-        status__in=[PostStatus.ACTIVE, PostStatus.PAUSED], valid_until__lt=today
-    ).update(status=PostStatus.EXPIRED, updated_at=timezone.now())
+    return (
+        model.objects.filter(status__in=[PostStatus.ACTIVE, PostStatus.PAUSED])
+        .filter(Q(valid_until__lt=today) | Q(fresh_until__lt=today))
+        .update(status=PostStatus.EXPIRED, updated_at=timezone.now())
+    )
 
 
 # What an anonymised post is called instead of its title, in its owner's language.

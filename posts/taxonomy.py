@@ -139,3 +139,10 @@ TAXONOMY: list[tuple[str, str, str, str, bool, list[tuple[str, str, str, str]]]]
     ("childcare", "Péče o děti", "Догляд за дітьми", "Childcare", False, []),
     ("other", "Jiná pomoc", "Інша допомога", "Other", False, []),
 ]
+
+# How many days a post lives before its owner is asked whether it still holds, by general
+# category (posts/freshness.py). Rooms are offered and taken fastest, so their posts go stale
+# first; every other category lives ``settings.POMOC_POST_LIFETIME_DAYS`` (30). Subcategories
+# take their parent's value. Loaded by migration ``posts.0006``; later edits go through the
+# admin (Category.lifetime_days).
+LIFETIME_DAYS: dict[str, int] = {"accommodation": 14}

@@ -15,12 +15,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scopes import coordinator_scope
 from accounts.selectors import registering_organisation
 from places.geocoding import place_resolve
+from posts import freshness
 from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
 from posts.models import STATUS_TRANSITIONS, Post, PostStatus
@@ -266,3 +268,39 @@ def post_status(request: HttpRequest, pk: int, action: str, *, kind: PostKind) -
     else:
         messages.success(request, _("Status changed to %s.") % post.get_status_display())
     return redirect(f"{kind.name}_detail", pk=post.pk)
+
+
+@require_POST
+@login_required
+def post_renew(request: HttpRequest, pk: int, *, kind: PostKind) -> HttpResponse:
+    """Keep a post for another period, or bring an expired one back (from "my posts")."""
+    post = _post_to_edit(request, kind, pk)
+    try:
+        post = freshness.post_renew(post, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” stays up until %(date)s.")
+            % {"title": post.title, "date": formats.date_format(post.ends_on)},
+        )
+    return redirect("my_posts")
+
+
+# The signed token is the authority (it reaches only the post's owner, by their own channel);
+# GET only shows what the click would do, so a mail scanner that follows links changes nothing.
+@require_http_methods(["GET", "POST"])
+def post_freshness(request: HttpRequest, token: str) -> HttpResponse:
+    template = "posts/post_freshness.html"
+    try:
+        if request.method == "POST":
+            link = freshness.freshness_answer(token)
+            return render(request, template, {"link": link, "done": True})
+        link = freshness.freshness_link_read(token)
+    except freshness.FreshnessLinkError as error:
+        return render(request, template, {"error": error.message}, status=400)
+    except ValidationError as error:
+        return render(request, template, {"error": " ".join(error.messages)}, status=400)
+    return render(request, template, {"link": link, "done": False})

@@ -43,6 +43,7 @@ def user_matches(*, user: User) -> QuerySet[Match]:
     return (
         Match.objects.filter(Q(offer__owner=user) | Q(need__owner=user))
         .select_related("offer__owner", "need__owner", "offer__category", "need__category")
+        .prefetch_related("follow_ups")
         .order_by("proposed_at", "pk")
     )
 

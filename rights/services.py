@@ -214,6 +214,7 @@ def _post_data(kind: str, post) -> dict:
         "languages": post.languages,
         "valid_from": _iso(post.valid_from),
         "valid_until": _iso(post.valid_until),
+        "fresh_until": _iso(post.fresh_until),
         "status": post.status,
         "details": post.details,
         "created_at": _iso(post.created_at),
@@ -274,6 +275,17 @@ def user_data(*, user: User, log_contacts: bool = False) -> dict:
             "connected_at": _iso(match.connected_at),
             "closed_at": _iso(match.closed_at),
             "outcome": match.outcome,
+            # The person's own answers to "How did it go?" (matching/follow_up.py).
+            "my_follow_up_answers": [
+                {
+                    "round": follow_up.round,
+                    "answer": follow_up.answer,
+                    "sent_at": _iso(follow_up.sent_at),
+                    "answered_at": _iso(follow_up.answered_at),
+                }
+                for follow_up in match.follow_ups.all()
+                if follow_up.side == side
+            ],
             # Only where both sides accepted, as on the match page.
             "other_side_contact": None,
         }

@@ -23,6 +23,9 @@ def seeded_categories(transactional_db):
     importlib.import_module("posts.migrations.0005_category_needs_verification").vet_accommodation(
         apps, None
     )
+    importlib.import_module("posts.migrations.0006_category_lifetime_days").set_lifetimes(
+        apps, None
+    )
 
 
 @pytest.fixture

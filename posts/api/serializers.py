@@ -39,6 +39,7 @@ POST_READ_FIELDS = [
     "languages",
     "valid_from",
     "valid_until",
+    "ends_on",
     "status",
     "details",
     "organisation",
@@ -80,6 +81,14 @@ class PostReadSerializer(serializers.ModelSerializer):
         help_text=_("Distance from the searched place, when a place was given.")
     )
     can_edit = serializers.SerializerMethodField()
+    ends_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The last day the post is up: the end of its period (renew it with POST to its "
+            "renew/ address) or its valid_until, whichever comes first."
+        ),
+    )
 
     class Meta:
         fields = POST_READ_FIELDS

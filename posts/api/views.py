@@ -22,6 +22,7 @@ from posts.api.pagination import PostGeoJsonPagination
 from posts.api.serializers import CategorySerializer, PostStatusSerializer
 from posts.api.throttling import PostCreateThrottle
 from posts.api.viewer import Viewer
+from posts.freshness import post_renew
 from posts.models import Category, Post
 from posts.selectors import category_list, post_visible
 from posts.services import post_can_edit
@@ -72,6 +73,8 @@ class PostViewSet(
             return self.update_serializer_class
         if self.action == "status":
             return PostStatusSerializer
+        if self.action == "renew":
+            return self.read_serializer_class
         if self.action == "geojson":
             return self.geo_serializer_class
         return self.read_serializer_class
@@ -134,6 +137,12 @@ class PostViewSet(
         )
         return Response(self._read(post))
 
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, pk: str | None = None) -> Response:
+        post = self.get_object()
+        post = post_renew(post, actor=request.user)
+        return Response(self._read(post))
+
     @action(detail=False, methods=["get"], pagination_class=PostGeoJsonPagination)
     def geojson(self, request: Request) -> Response:
         return self.list(request)
@@ -152,6 +161,11 @@ def document_post_viewset(noun: str, read: type, create: type, update: type, geo
         status=extend_schema(
             summary=f"Pause, reactivate, fulfil or withdraw one {noun}",
             request=PostStatusSerializer,
+            responses=read,
+        ),
+        renew=extend_schema(
+            summary=f"Keep one {noun} for another period, or renew an expired one",
+            request=None,
             responses=read,
         ),
         geojson=extend_schema(

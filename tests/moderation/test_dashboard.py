@@ -114,13 +114,13 @@ def test_empty_dashboard_says_no_match_yet(client, coordinator):
 def test_dashboard_runs_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
     client.force_login(coordinator)
     # Session, user; offers and needs by category, the categories, offers and needs by region,
-    # the median, the proposals waiting.
+    # the median, the proposals waiting, the matches by how they ended, the follow-up answers.
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
     scene(coordinator)
     # Two of these are the navigation's check for the match-queue link (scope, membership).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(DASHBOARD)
 
 
@@ -143,3 +143,64 @@ def test_dashboard_and_queue_speak_czech_and_ukrainian(client, coordinator, lang
     html += client.get(f"/{language}/coordination/moderation/").content.decode()
     for text in expected:
         assert text in html
+
+
+def _connected_match(region: str) -> Match:
+    return factories.MatchFactory(
+        need__region=region,
+        status=MatchStatus.CONNECTED,
+        connected_at=timezone.now() - dt.timedelta(days=15),
+    )
+
+
+def _figures(page: str) -> dict[str, str]:
+    cells = {}
+    for key in ("connected", "completed", "failed", "unanswered"):
+        cells[key] = re.search(rf'id="outcome-{key}">(\d+)<', page).group(1)
+    for answer in ("worked", "did_not_work", "still_going"):
+        row = re.search(rf'id="outcome-{answer}">.*?<td>(\d+)</td><td>(\d+)</td>', page)
+        cells[answer] = f"{row.group(1)}/{row.group(2)}"
+    return cells
+
+
+def test_follow_up_answers_reach_the_dashboard_within_the_coordinators_scope(client, coordinator):
+    from accounts.models import CoordinatorScope
+    from matching.follow_up import matches_follow_up
+    from notifications.models import Notification
+
+    prague, brno = _connected_match(PRAHA), _connected_match(JMK)
+    matches_follow_up()
+
+    def answer(match: Match, side_owner, which: int) -> None:
+        # The message's links in order: worked, did not work out, still going.
+        question = Notification.objects.get(
+            kind="match_follow_up", recipient=side_owner, dedupe_key__contains=f":{match.pk}:"
+        )
+        token = re.findall(r"/matches/how-did-it-go/([^/\s]+)/", question.body_text)[which]
+        assert client.post(f"/en/matches/how-did-it-go/{token}/").status_code == 200
+
+    answer(prague, prague.offer.owner, 0)  # worked: completes it
+    answer(brno, brno.need.owner, 2)  # still going
+    client.force_login(coordinator)
+
+    everything = _figures(client.get(DASHBOARD).content.decode())
+
+    assert everything == {
+        "connected": "1",
+        "completed": "1",
+        "failed": "0",
+        "unanswered": "2",
+        "worked": "1/0",
+        "did_not_work": "0/0",
+        "still_going": "0/1",
+    }
+    regional = factories.UserFactory(roles=["coordinator"])
+    CoordinatorScope.objects.create(user=regional, region=JMK)
+    client.force_login(regional)
+
+    south_moravia = _figures(client.get(DASHBOARD).content.decode())
+
+    assert south_moravia["completed"] == "0"
+    assert south_moravia["connected"] == "1"
+    assert (south_moravia["worked"], south_moravia["still_going"]) == ("0/0", "0/1")
+    assert south_moravia["unanswered"] == "1"
