@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
-from accounts.models import User
+from accounts.models import Membership, User
 from matching.models import (
     FRESH_PROPOSAL,
     TAKEN_STATUSES,
@@ -77,8 +77,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.WITHDRAWN: frozenset({MatchStatus.PROPOSED}),
     MatchStatus.COMPLETED: frozenset(),
     MatchStatus.FAILED: frozenset(),
-    MatchStatus.EXPIRED: frozenset(),
+    # A proposal that expired before a coordinator decided goes back to the pool (issue 12):
+    # proposed again by a later pass, by hand or by a person's request (``is_repoolable``).
+    MatchStatus.EXPIRED: frozenset({MatchStatus.PROPOSED}),
 }
+
+
+def is_repoolable(match: Match) -> bool:
+    """Whether the pair may be proposed again (``matching.models.repoolable_q`` for one row)."""
+    return match.status == MatchStatus.WITHDRAWN or (
+        match.status == MatchStatus.EXPIRED and match.decided_at is None
+    )
 
 OUTCOME_MAX_LENGTH = 500
 
@@ -146,33 +155,49 @@ def _round(match: Match) -> str:
     return "" if approvals <= 1 else f":r{approvals}"
 
 
+def _side_recipients(post) -> list[User]:
+    """Who hears about a side's matches: the post's owner and, for a post made on behalf of an
+    organisation, its approved staff (who may answer for it), each once."""
+    recipients = [post.owner]
+    if post.organisation_id is not None:
+        staff = User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=post.organisation_id,
+            memberships__status=Membership.Status.APPROVED,
+        ).exclude(pk=post.owner_id)
+        recipients += list(staff.distinct().order_by("pk"))
+    return recipients
+
+
 def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("offer", "need")):
-    """Notify the owner of each side's post, each with the other side's post for context."""
+    """Notify each side's people (``_side_recipients``), each with the other side's post for
+    context. One person is never on both sides (``_require_two_people``), and the key is per
+    recipient, so nobody hears of one event twice."""
     posts = {"offer": match.offer, "need": match.need}
     round_ = _round(match)
     for side in only:
         post, other = posts[side], posts["need" if side == "offer" else "offer"]
-        recipient = post.owner
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            path = reverse("match_detail", args=[match.pk])
-        context = {
-            "match": match,
-            "side": side,
-            "own_post": post,
-            "other_post": other,
-            "other_name": _person(other.owner),
-        }
-        if match.status == MatchStatus.CONNECTED and kind == "match_connected":
-            # The only place contacts enter a message: both sides have accepted.
-            context["other_email"] = other.owner.email
-            context["other_phone"] = other.owner.phone
-        notify(
-            recipient=recipient,
-            kind=kind,
-            dedupe_key=f"match:{match.pk}:{key}:{side}{round_}",
-            context=context,
-            action_path=path,
-        )
+        for recipient in _side_recipients(post):
+            with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+                path = reverse("match_detail", args=[match.pk])
+            context = {
+                "match": match,
+                "side": side,
+                "own_post": post,
+                "other_post": other,
+                "other_name": _person(other.owner),
+            }
+            if match.status == MatchStatus.CONNECTED and kind == "match_connected":
+                # The only place contacts enter a message: both sides have accepted.
+                context["other_email"] = other.owner.email
+                context["other_phone"] = other.owner.phone
+            notify(
+                recipient=recipient,
+                kind=kind,
+                dedupe_key=f"match:{match.pk}:{key}:{side}{round_}",
+                context=context,
+                action_path=path,
+            )
 
 
 def _require_two_people(match: Match) -> None:
@@ -343,9 +368,9 @@ def match_create_manual(
         else:
             reason = _("Household rule overridden: %(reason)s") % {"reason": reason}
     earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
-    # A pair the engine withdrew (a post was paused or hidden) may be taken up again; any other
-    # earlier match, and above all a "no", stands.
-    if earlier is not None and earlier.status != MatchStatus.WITHDRAWN:
+    # A pair the engine withdrew (a post was paused or hidden) or whose proposal expired
+    # undecided may be taken up again; any other earlier match, and above all a "no", stands.
+    if earlier is not None and not is_repoolable(earlier):
         errors["need"] = _("This offer and need were already matched.")
     if errors:
         raise ValidationError(errors)
