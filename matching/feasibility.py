@@ -150,9 +150,7 @@ def pair_refusals(pair: PairFacts, *, today: dt.date) -> list[Refusal]:
         refusals.append(
             Refusal("category", _("The offer and the need are not of the same kind of help."))
         )
-    if not (offer.remote and need.remote) and pair.distance_km > (
-        offer.radius_km + need.radius_km
-    ):
+    if not (offer.remote and need.remote) and pair.distance_km > (offer.radius_km + need.radius_km):
         refusals.append(
             Refusal(
                 "distance",

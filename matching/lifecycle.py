@@ -89,6 +89,7 @@ def is_repoolable(match: Match) -> bool:
         match.status == MatchStatus.EXPIRED and match.decided_at is None
     )
 
+
 OUTCOME_MAX_LENGTH = 500
 
 

@@ -73,9 +73,7 @@ class RequestedBy(models.TextChoices):
 # coordinator decided (``decided_at`` empty: an approval nobody answered stays expired). The
 # same condition as SQL, for the candidates and the engine's insert (alias ``m``).
 def repoolable_q() -> Q:
-    return Q(status=MatchStatus.WITHDRAWN) | Q(
-        status=MatchStatus.EXPIRED, decided_at__isnull=True
-    )
+    return Q(status=MatchStatus.WITHDRAWN) | Q(status=MatchStatus.EXPIRED, decided_at__isnull=True)
 
 
 REPOOLABLE_SQL = (

@@ -151,9 +151,7 @@ def match_request(
             match = Match.objects.create(offer=offer, need=need, **fields)
     except IntegrityError:
         # The same pair written meanwhile (a double click, a matcher pass).
-        raise ValidationError(
-            {own_side: _("This offer and need were already matched.")}
-        ) from None
+        raise ValidationError({own_side: _("This offer and need were already matched.")}) from None
     MatchTransition.objects.create(
         match=match,
         actor=actor,

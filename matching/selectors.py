@@ -212,3 +212,19 @@ def pair_facts(*, offer, need) -> PairFacts:
         ),
         need_units_held=need_held,
     )
+
+
+def respond_own_posts(model, *, user: User) -> QuerySet:
+    """The user's open posts of ``model`` they may respond with: their own and those of the
+    organisations they are approved staff of, active, valid today and not hidden."""
+    today = timezone.localdate()
+    organisations = Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values(
+        "organisation_id"
+    )
+    return (
+        model.objects.filter(Q(owner=user) | Q(organisation_id__in=organisations))
+        .filter(status="active", hidden_at__isnull=True, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("category__parent")
+        .order_by("-created_at", "-pk")
+    )
