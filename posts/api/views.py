@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from posts.api.exceptions import validation_error_detail
 from posts.api.pagination import PostGeoJsonPagination
 from posts.api.serializers import (
     CategorySerializer,
@@ -163,14 +166,34 @@ class PostViewSet(
             },
         )
         serializer.is_valid(raise_exception=True)
-        match = type(self).respond_service(
-            actor=request.user, target=target, **serializer.validated_data
-        )
+        try:
+            match = type(self).respond_service(
+                actor=request.user, target=target, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _nest_new_post_errors(error, serializer) from None
         return Response(MatchRequestSerializer(match).data, status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["get"], pagination_class=PostGeoJsonPagination)
     def geojson(self, request: Request) -> Response:
         return self.list(request)
+
+
+def _nest_new_post_errors(
+    error: DjangoValidationError, serializer: PostRespondSerializer
+) -> Exception:
+    """The new post's own fields (its place, its organisation…) under ``new_<side>``, as the
+    serializer reports them, so a client knows they belong to the post it sent."""
+    if "new_post" not in serializer.validated_data or not hasattr(error, "error_dict"):
+        return error
+    own = serializer.own_field
+    detail = validation_error_detail(error)
+    kept = {"message", own, "offer" if own == "need" else "need"}
+    nested = {name: messages for name, messages in detail.items() if name not in kept}
+    if not nested:
+        return error
+    rest = {name: messages for name, messages in detail.items() if name in kept}
+    return ValidationError({**rest, f"new_{own}": nested})
 
 
 def document_post_viewset(
