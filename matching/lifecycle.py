@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
 from accounts.models import Membership, User
+from matching import feasibility
 from matching.models import (
     FRESH_PROPOSAL,
     TAKEN_STATUSES,
@@ -50,13 +51,13 @@ from matching.scoring import (
 from matching.selectors import (
     match_in_scope,
     need_in_scope,
+    pair_facts,
     pair_shares_a_person,
     user_post_sides,
 )
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
-from offers.selectors import host_verification_required
 from posts.models import PostStatus
 from posts.services import post_set_status
 from posts.units import need_units, unit_for
@@ -327,14 +328,6 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
     return pair.score, explanation(pair, settings.POMOC_MATCHING_WEIGHTS)
 
 
-def household_conflict(offer: Offer, need: Need) -> bool:
-    """The safe-hosting rule of the candidate SQL (``matching.candidates._DETAIL_RULES``) for one
-    pair: a group with children, or of women only, and a host who lives alone or did not say."""
-    vulnerable = need.details.get("children") is True or need.details.get("women_only") is True
-    household = offer.details.get("household")
-    return vulnerable and (household is None or household == "single_adult")
-
-
 @transaction.atomic
 def match_create_manual(
     *,
@@ -353,12 +346,21 @@ def match_create_manual(
         errors["offer"] = _("The offer is not active.")
     if need.status != PostStatus.ACTIVE or need.hidden_at is not None:
         errors["need"] = _("The need is not active.")
-    if offer.host_verified_at is None and host_verification_required(offer):
-        errors["offer"] = _("This host has not been verified yet.")
-    if pair_shares_a_person(offer=offer, need=need):
-        errors["need"] = _("The same person is on both sides of this offer and need.")
+    # The matcher's rules for one pair (matching/feasibility.py), of which a coordinator's
+    # judgement replaces those about fit (category, reach, languages, details: a coordinator
+    # may know better), while these always hold; the household rule only with a reason.
+    earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
+    refusals = {
+        refusal.code: refusal
+        for refusal in feasibility.pair_refusals(
+            pair_facts(offer=offer, need=need), today=timezone.localdate()
+        )
+    }
+    for code, field in (("host_unverified", "offer"), ("same_person", "need")):
+        if code in refusals:
+            errors[field] = str(refusals[code])
     reason = (reason or "").strip()
-    if household_conflict(offer, need):
+    if "household" in refusals:
         if not household_override:
             errors["need"] = _(
                 "This group includes children or is women only, and the host lives alone or "
@@ -368,11 +370,10 @@ def match_create_manual(
             errors["reason"] = _("Say why this group may stay with this host.")
         else:
             reason = _("Household rule overridden: %(reason)s") % {"reason": reason}
-    earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
     # A pair the engine withdrew (a post was paused or hidden) or whose proposal expired
     # undecided may be taken up again; any other earlier match, and above all a "no", stands.
-    if earlier is not None and not is_repoolable(earlier):
-        errors["need"] = _("This offer and need were already matched.")
+    if "already_matched" in refusals:
+        errors["need"] = str(refusals["already_matched"])
     if errors:
         raise ValidationError(errors)
     distance_km = geodesic(

@@ -145,6 +145,17 @@ def match_list_for_participant(*, user: User) -> QuerySet[Match]:
     )
 
 
+def match_requests_waiting(*, user: User) -> QuerySet[Match]:
+    """The responses the user sent that no coordinator has decided yet (issue 12): shown on
+    "My matches" so a person knows their request is waiting, without the match page, which a
+    side sees only once approved."""
+    return (
+        Match.objects.filter(requester=user, status=MatchStatus.PROPOSED)
+        .select_related("offer", "need")
+        .order_by("-proposed_at", "-pk")
+    )
+
+
 def match_public_distance_km(match: Match) -> int:
     """The distance the two sides are told before they are put in touch: whole kilometres
     between the posts' public points. The score's distance is between exact points; shown to a

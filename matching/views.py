@@ -25,6 +25,7 @@ from matching.selectors import (
     match_list_for_participant,
     match_public_distance_km,
     match_queue_for,
+    match_requests_waiting,
     respond_own_posts,
     user_can_coordinate,
     user_post_sides,
@@ -287,7 +288,10 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/my_matches.html",
-        {"matches": match_list_for_participant(user=request.user)},
+        {
+            "matches": match_list_for_participant(user=request.user),
+            "requests": match_requests_waiting(user=request.user),
+        },
     )
 
 

@@ -315,3 +315,19 @@ def test_the_responders_new_offer_gets_the_needs_category(client, volunteer, nee
     offer = Offer.objects.get(title="I have time")
     assert offer.category == need.category and offer.owner == volunteer
     assert Match.objects.get().offer == offer
+
+
+def test_the_responder_sees_their_request_waiting_until_a_coordinator_decides(
+    client, refugee, offer, need, coordinator
+):
+    from matching import lifecycle
+
+    match = match_request(actor=refugee, target=offer, own=need)
+    client.force_login(refugee)
+    page = client.get(reverse("my_matches")).content.decode()
+    assert "waiting for a coordinator" in page and "Winter help" in page
+    assert reverse("match_detail", args=[match.pk]) not in page
+    lifecycle.match_approve(match, actor=coordinator)
+    page = client.get(reverse("my_matches")).content.decode()
+    assert "waiting for a coordinator" not in page
+    assert reverse("match_detail", args=[match.pk]) in page
