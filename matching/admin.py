@@ -22,9 +22,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Match)
 class MatchAdmin(ReadOnlyAdmin):
-    list_display = ("need", "offer", "score", "status", "proposed_at")
-    list_filter = ("status",)
-    raw_id_fields = ("need", "offer", "run")
+    list_display = ("need", "offer", "score", "status", "requested_by", "proposed_at")
+    list_filter = ("status", "requested_by")
+    raw_id_fields = ("need", "offer", "run", "requester")
 
 
 @admin.register(MatchRun)

@@ -25,7 +25,8 @@ The rules, all in the WHERE clause:
 - no person on both sides: different owners, different organisations, and neither the owner
   nor any staff member of one side's organisation is on the other side;
 - no Match for the pair exists, unless one the engine withdrew (its offer or need was closed,
-  paused, hidden or expired and is open again): a rejected or declined pair never comes back.
+  paused, hidden or expired and is open again) or a proposal that expired in the queue before
+  a coordinator decided (back in the pool): a rejected or declined pair never comes back.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from accounts.models import Membership
-from matching.models import HOLDING_STATUSES, MatchStatus
+from matching.models import HOLDING_STATUSES, REPOOLABLE_SQL, MatchStatus
 from matching.scoring import FloatArray, IntArray
 from posts.units import PARTIAL_ROOTS, PER_PERSON_ROOTS
 
@@ -170,7 +171,7 @@ _PAIR_RULES = f"""
     AND {_NO_SHARED_PERSON}
     AND NOT EXISTS (SELECT 1 FROM matching_match m
                     WHERE m.offer_id = o.id AND m.need_id = n.id
-                      AND m.status <> '{MatchStatus.WITHDRAWN}')
+                      AND NOT {REPOOLABLE_SQL})
 """
 
 

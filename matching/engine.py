@@ -34,6 +34,7 @@ from matching.assignment import UnitBudget, assign_units
 from matching.models import (
     FRESH_PROPOSAL,
     HOLDING_STATUSES,
+    REPOOLABLE_SQL,
     TAKEN_STATUSES,
     Match,
     MatchRun,
@@ -352,7 +353,8 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
     match being approved locks the same row (``matching.lifecycle``).
 
     A pair the engine once withdrew (its offer or need was closed, paused, hidden or expired,
-    and is open again) is proposed again in its old row, with the step in the audit log. Any
+    and is open again), or whose proposal expired before a coordinator decided (back in the
+    pool), is proposed again in its old row, with the step in the audit log. Any
     other pair that already has a Match is skipped: that is what makes passes idempotent and
     concurrent passes harmless.
 
@@ -383,6 +385,7 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
         "withdrawn": MatchStatus.WITHDRAWN,
         "run": run_id,
         "reason": "Both posts are open again: proposed again.",
+        "repooled": "Back in the pool after no coordinator decided in time: proposed again.",
         "holding": HOLDING,
         "per_offer": settings.POMOC_MATCHING_PER_OFFER,
         **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
@@ -432,9 +435,9 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
             # Rows locked in one order (as the INSERT below takes them), so a pass racing
             # another over the same pairs waits instead of deadlocking.
             f"""WITH locked AS (
-                    SELECT m.id, c.* FROM matching_match m
+                    SELECT m.id, m.status AS old_status, c.* FROM matching_match m
                     JOIN matching_chosen c ON m.offer_id = c.offer_id AND m.need_id = c.need_id
-                    WHERE m.status = %(withdrawn)s
+                    WHERE {REPOOLABLE_SQL}
                     ORDER BY m.need_id, m.offer_id FOR UPDATE OF m),
                 revived AS (
                     UPDATE matching_match m
@@ -443,11 +446,15 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
                         proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
                         {fresh}
                     FROM locked c
-                    WHERE m.id = c.id AND m.status = %(withdrawn)s
-                    RETURNING m.id)
+                    WHERE m.id = c.id AND {REPOOLABLE_SQL}
+                    RETURNING m.id, c.old_status)
                 INSERT INTO matching_matchtransition
                     (match_id, actor_id, from_status, to_status, reason, created_at)
-                SELECT id, NULL, %(withdrawn)s, %(open)s, %(reason)s, now() FROM revived""",
+                SELECT id, NULL, old_status, %(open)s,
+                       CASE WHEN old_status = %(withdrawn)s THEN %(reason)s
+                            ELSE %(repooled)s END,
+                       now()
+                FROM revived""",
             params,
         )
         revived = cursor.rowcount

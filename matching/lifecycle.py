@@ -30,9 +30,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from geopy.distance import geodesic
 
-from accounts.models import ProxyAction, User
+from accounts.models import Membership, ProxyAction, User
 from accounts.selectors import managed_account_of
 from accounts.services import proxy_action_record
+from matching import feasibility
 from matching.models import (
     FRESH_PROPOSAL,
     TAKEN_STATUSES,
@@ -52,6 +53,7 @@ from matching.scoring import (
 from matching.selectors import (
     match_in_scope,
     need_in_scope,
+    pair_facts,
     pair_shares_a_person,
     user_post_sides,
 )
@@ -59,7 +61,6 @@ from matching.sms_replies import reply_code_for
 from needs.models import Need
 from notifications.services import notify
 from offers.models import Offer
-from offers.selectors import host_verification_required
 from posts.models import PostStatus
 from posts.services import post_set_status
 from posts.units import need_units, unit_for
@@ -80,8 +81,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.WITHDRAWN: frozenset({MatchStatus.PROPOSED}),
     MatchStatus.COMPLETED: frozenset(),
     MatchStatus.FAILED: frozenset(),
-    MatchStatus.EXPIRED: frozenset(),
+    # A proposal that expired before a coordinator decided goes back to the pool (issue 12):
+    # proposed again by a later pass, by hand or by a person's request (``is_repoolable``).
+    MatchStatus.EXPIRED: frozenset({MatchStatus.PROPOSED}),
 }
+
+
+def is_repoolable(match: Match) -> bool:
+    """Whether the pair may be proposed again (``matching.models.repoolable_q`` for one row)."""
+    return match.status == MatchStatus.WITHDRAWN or (
+        match.status == MatchStatus.EXPIRED and match.decided_at is None
+    )
+
 
 OUTCOME_MAX_LENGTH = 500
 
@@ -152,36 +163,60 @@ def _round(match: Match) -> str:
     return "" if approvals <= 1 else f":r{approvals}"
 
 
+def _side_recipients(post) -> list[User]:
+    """Who hears about a side's matches: the post's owner and, for a post made on behalf of an
+    organisation, its approved staff (who may answer for it), each once."""
+    recipients = [post.owner]
+    if managed_account_of(person=post.owner) is not None:
+        # A person registered by an operator: notify() itself copies the operator and the
+        # organisation's staff ("For Olena: …"); adding them here would tell them twice.
+        return recipients
+    if post.organisation_id is not None:
+        staff = User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=post.organisation_id,
+            memberships__status=Membership.Status.APPROVED,
+        ).exclude(pk=post.owner_id)
+        recipients += list(staff.distinct().order_by("pk"))
+    return recipients
+
+
 def _notify_sides(match: Match, kind: str, *, key: str, only: Iterable[str] = ("offer", "need")):
-    """Notify the owner of each side's post, each with the other side's post for context."""
+    """Notify each side's people (``_side_recipients``), each with the other side's post for
+    context. One person is never on both sides (``_require_two_people``), and the key is per
+    recipient, so nobody hears of one event twice."""
     posts = {"offer": match.offer, "need": match.need}
     round_ = _round(match)
     for side in only:
         post, other = posts[side], posts["need" if side == "offer" else "offer"]
-        recipient = post.owner
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            path = reverse("match_detail", args=[match.pk])
-        context = {
-            "match": match,
-            "side": side,
-            "own_post": post,
-            "other_post": other,
-            "other_name": _person(other.owner),
-        }
-        if match.status == MatchStatus.CONNECTED and kind == "match_connected":
-            # The only place contacts enter a message: both sides have accepted.
-            context["other_email"] = other.owner.contact_email
-            context["other_phone"] = other.owner.phone
-        if kind in SMS_QUESTION_KINDS and match.status == MatchStatus.APPROVED:
-            # Asked by SMS, the person answers by SMS: "YES <code>" (matching/sms_replies.py).
-            context["reply_code"] = reply_code_for(match=match, side=side, user=recipient)
-        notify(
-            recipient=recipient,
-            kind=kind,
-            dedupe_key=f"match:{match.pk}:{key}:{side}{round_}",
-            context=context,
-            action_path=path,
-        )
+        for recipient in _side_recipients(post):
+            with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+                path = reverse("match_detail", args=[match.pk])
+            context = {
+                "match": match,
+                "side": side,
+                "own_post": post,
+                "other_post": other,
+                "other_name": _person(other.owner),
+            }
+            if match.status == MatchStatus.CONNECTED and kind == "match_connected":
+                # The only place contacts enter a message: both sides have accepted.
+                context["other_email"] = other.owner.contact_email
+                context["other_phone"] = other.owner.phone
+            if (
+                kind in SMS_QUESTION_KINDS
+                and match.status == MatchStatus.APPROVED
+                and recipient == post.owner
+            ):
+                # Asked by SMS, the person answers by SMS: "YES <code>" (matching/sms_replies.py).
+                context["reply_code"] = reply_code_for(match=match, side=side, user=recipient)
+            notify(
+                recipient=recipient,
+                kind=kind,
+                dedupe_key=f"match:{match.pk}:{key}:{side}{round_}",
+                context=context,
+                action_path=path,
+            )
 
 
 def _require_two_people(match: Match) -> None:
@@ -310,14 +345,6 @@ def _score(offer: Offer, need: Need, distance_km: float) -> tuple[float, dict]:
     return pair.score, explanation(pair, settings.POMOC_MATCHING_WEIGHTS)
 
 
-def household_conflict(offer: Offer, need: Need) -> bool:
-    """The safe-hosting rule of the candidate SQL (``matching.candidates._DETAIL_RULES``) for one
-    pair: a group with children, or of women only, and a host who lives alone or did not say."""
-    vulnerable = need.details.get("children") is True or need.details.get("women_only") is True
-    household = offer.details.get("household")
-    return vulnerable and (household is None or household == "single_adult")
-
-
 @transaction.atomic
 def match_create_manual(
     *,
@@ -336,12 +363,21 @@ def match_create_manual(
         errors["offer"] = _("The offer is not active.")
     if need.status != PostStatus.ACTIVE or need.hidden_at is not None:
         errors["need"] = _("The need is not active.")
-    if offer.host_verified_at is None and host_verification_required(offer):
-        errors["offer"] = _("This host has not been verified yet.")
-    if pair_shares_a_person(offer=offer, need=need):
-        errors["need"] = _("The same person is on both sides of this offer and need.")
+    # The matcher's rules for one pair (matching/feasibility.py), of which a coordinator's
+    # judgement replaces those about fit (category, reach, languages, details: a coordinator
+    # may know better), while these always hold; the household rule only with a reason.
+    earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
+    refusals = {
+        refusal.code: refusal
+        for refusal in feasibility.pair_refusals(
+            pair_facts(offer=offer, need=need), today=timezone.localdate()
+        )
+    }
+    for code, field in (("host_unverified", "offer"), ("same_person", "need")):
+        if code in refusals:
+            errors[field] = str(refusals[code])
     reason = (reason or "").strip()
-    if household_conflict(offer, need):
+    if "household" in refusals:
         if not household_override:
             errors["need"] = _(
                 "This group includes children or is women only, and the host lives alone or "
@@ -351,11 +387,10 @@ def match_create_manual(
             errors["reason"] = _("Say why this group may stay with this host.")
         else:
             reason = _("Household rule overridden: %(reason)s") % {"reason": reason}
-    earlier = Match.objects.select_for_update().filter(offer=offer, need=need).first()
-    # A pair the engine withdrew (a post was paused or hidden) may be taken up again; any other
-    # earlier match, and above all a "no", stands.
-    if earlier is not None and earlier.status != MatchStatus.WITHDRAWN:
-        errors["need"] = _("This offer and need were already matched.")
+    # A pair the engine withdrew (a post was paused or hidden) or whose proposal expired
+    # undecided may be taken up again; any other earlier match, and above all a "no", stands.
+    if "already_matched" in refusals:
+        errors["need"] = str(refusals["already_matched"])
     if errors:
         raise ValidationError(errors)
     distance_km = geodesic(

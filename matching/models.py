@@ -52,7 +52,34 @@ FRESH_PROPOSAL = {
     "connected_at": None,
     "closed_at": None,
     "outcome": "",
+    # Proposed again by the engine: the matcher's proposal now, whoever asked the first time.
+    "requested_by": "matcher",
+    "requester": None,
+    "request_message": "",
 }
+
+
+class RequestedBy(models.TextChoices):
+    """Who put the pair forward: the matcher, or a person on one side ("I need this" on an
+    offer is the need side asking; "I can help" on a need is the offer side)."""
+
+    MATCHER = "matcher", _("The matcher")
+    OFFER = "offer", _("The offer's side")
+    NEED = "need", _("The need's side")
+
+
+# A proposal that ended without anyone's "no" may be proposed again: withdrawn by the engine
+# (a post was paused, hidden or expired and is open again), or expired in the queue before a
+# coordinator decided (``decided_at`` empty: an approval nobody answered stays expired). The
+# same condition as SQL, for the candidates and the engine's insert (alias ``m``).
+def repoolable_q() -> Q:
+    return Q(status=MatchStatus.WITHDRAWN) | Q(status=MatchStatus.EXPIRED, decided_at__isnull=True)
+
+
+REPOOLABLE_SQL = (
+    f"(m.status = '{MatchStatus.WITHDRAWN}' "
+    f"OR (m.status = '{MatchStatus.EXPIRED}' AND m.decided_at IS NULL))"
+)
 
 
 class RunKind(models.TextChoices):
@@ -161,6 +188,27 @@ class Match(models.Model):
     connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True, default="", db_default="")
+    # Who asked for the pair (issue 12): the matcher's proposals, or a person's response to a
+    # post, which coordinators see marked in their queue.
+    requested_by = models.CharField(
+        _("requested by"),
+        max_length=16,
+        choices=RequestedBy.choices,
+        default=RequestedBy.MATCHER,
+        db_default=RequestedBy.MATCHER,
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requester"),
+        db_index=False,  # nothing looks matches up by requester
+    )
+    request_message = models.TextField(
+        _("message of the request"), blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("match")
@@ -174,6 +222,9 @@ class Match(models.Model):
                 condition=Q(status__in=MatchStatus.values), name="match_status_valid"
             ),
             models.CheckConstraint(condition=Q(units__gte=1), name="match_units_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(requested_by__in=RequestedBy.values), name="match_requested_by_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["need", "status"], name="match_need_status"),

@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from geopy.distance import geodesic
 
 from accounts.models import Membership, User
 from accounts.scopes import coordinator_scope, user_can_coordinate
 from accounts.selectors import operator_can_act_for
-from matching.models import Match, MatchStatus
+from matching.feasibility import NeedFacts, OfferFacts, PairFacts
+from matching.models import (
+    HOLDING_STATUSES,
+    TAKEN_STATUSES,
+    Match,
+    MatchStatus,
+    RequestedBy,
+    repoolable_q,
+)
+from offers.selectors import host_verification_required
 from posts.selectors import public_point
 
 _RELATED = (
@@ -31,6 +41,8 @@ class QueueFilters:
     region: str = ""
     min_urgency: int | None = None
     min_age_days: int | None = None
+    # "requested": pairs a person asked for; "matcher": the matcher's proposals; "": both.
+    origin: str = ""
 
 
 def coordinator_scope_q(*, user: User) -> Q | None:
@@ -72,6 +84,10 @@ def match_queue_for(*, user: User, filters: QueueFilters | None = None) -> Query
     if filters.min_age_days:
         cutoff = timezone.now() - dt.timedelta(days=filters.min_age_days)
         matches = matches.filter(proposed_at__lte=cutoff)
+    if filters.origin == "requested":
+        matches = matches.exclude(requested_by=RequestedBy.MATCHER)
+    elif filters.origin == "matcher":
+        matches = matches.filter(requested_by=RequestedBy.MATCHER)
     return matches.order_by("-need__urgency", "-score", "proposed_at", "pk")
 
 
@@ -132,9 +148,97 @@ def match_list_for_participant(*, user: User) -> QuerySet[Match]:
     )
 
 
+def match_requests_waiting(*, user: User) -> QuerySet[Match]:
+    """The responses the user sent that no coordinator has decided yet (issue 12): shown on
+    "My matches" so a person knows their request is waiting, without the match page, which a
+    side sees only once approved."""
+    return (
+        Match.objects.filter(requester=user, status=MatchStatus.PROPOSED)
+        .select_related("offer", "need")
+        .order_by("-proposed_at", "-pk")
+    )
+
+
 def match_public_distance_km(match: Match) -> int:
     """The distance the two sides are told before they are put in touch: whole kilometres
     between the posts' public points. The score's distance is between exact points; shown to a
     side, a series of matches could place the other side's home within a ring."""
     offer, need = public_point(match.offer, exact=False), public_point(match.need, exact=False)
     return round(geodesic((offer.y, offer.x), (need.y, need.x)).km)
+
+
+def _post_facts(post, **extra) -> dict:
+    category = post.category
+    return {
+        "id": post.pk,
+        "status": post.status,
+        "hidden": post.hidden_at is not None,
+        "valid_from": post.valid_from,
+        "valid_until": post.valid_until,
+        "category_id": post.category_id,
+        "parent_category_id": category.parent_id,
+        "root_slug": post.root_category.slug,
+        "radius_km": float(post.radius_km),
+        "remote": post.remote,
+        "languages": frozenset(post.languages),
+        "details": dict(post.details or {}),
+        "people": frozenset(_side_people(post)),
+        **extra,
+    }
+
+
+def pair_facts(*, offer, need) -> PairFacts:
+    """What ``matching.feasibility.pair_refusals`` needs to judge this pair, read now: the
+    distance in the matcher's metric (EPSG:3035, as the candidates measure it), the offer's
+    free units (capacity less its open and held matches, this pair's own left out), the
+    pair's earlier match and, for material aid, what the need's held matches cover."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.location_3035 <-> n.location_3035 FROM offers_offer o, needs_need n "
+            "WHERE o.id = %s AND n.id = %s",
+            [offer.pk, need.pk],
+        )
+        distance_m = cursor.fetchone()[0]
+    earlier = Match.objects.filter(offer_id=offer.pk, need_id=need.pk).first()
+    others = Match.objects.exclude(offer_id=offer.pk, need_id=need.pk)
+    offer_held = (
+        others.filter(offer_id=offer.pk, status__in=HOLDING_STATUSES).aggregate(u=Sum("units"))["u"]
+        or 0
+    )
+    need_held = (
+        others.filter(need_id=need.pk, status__in=TAKEN_STATUSES).aggregate(u=Sum("units"))["u"]
+        or 0
+    )
+    return PairFacts(
+        offer=OfferFacts(
+            **_post_facts(
+                offer,
+                host_vetting_required=host_verification_required(offer),
+                host_verified=offer.host_verified_at is not None,
+                free_units=offer.capacity - offer_held,
+            )
+        ),
+        need=NeedFacts(**_post_facts(need, people_count=need.people_count)),
+        distance_km=float(distance_m) / 1000.0,
+        earlier_status=earlier.status if earlier else None,
+        earlier_repoolable=bool(
+            earlier and Match.objects.filter(repoolable_q(), pk=earlier.pk).exists()
+        ),
+        need_units_held=need_held,
+    )
+
+
+def respond_own_posts(model, *, user: User) -> QuerySet:
+    """The user's open posts of ``model`` they may respond with: their own and those of the
+    organisations they are approved staff of, active, valid today and not hidden."""
+    today = timezone.localdate()
+    organisations = Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values(
+        "organisation_id"
+    )
+    return (
+        model.objects.filter(Q(owner=user) | Q(organisation_id__in=organisations))
+        .filter(status="active", hidden_at__isnull=True, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("category__parent")
+        .order_by("-created_at", "-pk")
+    )

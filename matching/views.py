@@ -20,14 +20,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching import follow_up, lifecycle
-from matching.forms import CloseForm, ManualMatchForm, QueueFilterForm, RejectForm
+from matching.forms import CloseForm, ManualMatchForm, QueueFilterForm, RejectForm, RespondForm
 from matching.models import Match, MatchStatus, MatchTransition
+from matching.respond import match_request, respond_rate_exceeded
 from matching.selectors import (
     QueueFilters,
     match_in_scope,
     match_list_for_participant,
     match_public_distance_km,
     match_queue_for,
+    match_requests_waiting,
+    respond_own_posts,
     user_can_coordinate,
     user_post_sides,
 )
@@ -35,6 +38,8 @@ from matching.sms_replies import sms_reply_handle
 from moderation.models import Concern
 from needs.models import Need
 from offers.models import Offer
+from posts.ratelimit import RateLimitExceeded
+from posts.selectors import post_visible
 from rights.models import ContactAccess
 from rights.services import contact_access_record
 
@@ -62,6 +67,7 @@ def match_queue(request: HttpRequest) -> HttpResponse:
             region=data["region"].strip(),
             min_urgency=data["urgency"],
             min_age_days=data["age"],
+            origin=data["origin"],
         )
     page = Paginator(match_queue_for(user=request.user, filters=filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -289,7 +295,58 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/my_matches.html",
-        {"matches": match_list_for_participant(user=request.user)},
+        {
+            "matches": match_list_for_participant(user=request.user),
+            "requests": match_requests_waiting(user=request.user),
+        },
+    )
+
+
+@login_required
+def respond(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """ "I need this" on an offer (``kind="offer"``), "I can help" on a need: pick or write
+    one's own post and a message; the pair goes to the coordinators' queue."""
+    target_model, own_model = (Offer, Need) if kind == "offer" else (Need, Offer)
+    target = post_visible(target_model, user=request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    own_side = "need" if kind == "offer" else "offer"
+    form = RespondForm(
+        request.POST or None,
+        own_side=own_side,
+        target=target,
+        own_posts=respond_own_posts(own_model, user=request.user),
+        user=request.user,
+    )
+    status = 200
+    if request.method == "POST":
+        if respond_rate_exceeded(user=request.user):
+            form.add_error(
+                None,
+                _("You have responded to many posts in a short time. Please try again later."),
+            )
+            status = 429
+        elif form.is_valid():
+            try:
+                match_request(actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                form.add_service_error(error)
+            except RateLimitExceeded as error:
+                form.add_error(None, error.message)
+                status = 429
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. A coordinator will look at your request and let you know."),
+                )
+                return redirect(f"{kind}_detail", pk=target.pk)
+        if status == 200:
+            status = 400 if form.errors else 200
+    return render(
+        request,
+        "matching/respond.html",
+        {"form": form, "target": target, "kind": kind, "own_side": own_side},
+        status=status,
     )
 
 

@@ -363,6 +363,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # together within the window, so a hijacked or bot account cannot flood the lists.
 POMOC_POST_RATE_LIMIT = int(os.environ.get("POMOC_POST_RATE_LIMIT", "20"))
 POMOC_POST_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_POST_RATE_WINDOW_SECONDS", "3600"))
+# Responses to posts ("I need this", "I can help") per user per window (matching/respond.py).
+POMOC_RESPOND_RATE_LIMIT = int(os.environ.get("POMOC_RESPOND_RATE_LIMIT", "10"))
+POMOC_RESPOND_RATE_WINDOW_SECONDS = int(os.environ.get("POMOC_RESPOND_RATE_WINDOW_SECONDS", "3600"))
 
 # Map tiles of the Leaflet maps (Leaflet itself is served from static/vendor). Any XYZ tile
 # server; respect its usage policy or run your own.

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
         membership_decide_view,
         name="membership_decide",
     ),
+    path("", include("matching.respond_urls")),  # /offers/<id>/respond/, /needs/<id>/respond/
     path("offers/", include("offers.urls")),
     path("needs/", include("needs.urls")),
     path("places/check/", place_check, name="place_check"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from needs.models import Need, Urgency
@@ -10,8 +11,10 @@ from posts.api.serializers import (
     PostCreateMixin,
     PostGeoSerializer,
     PostReadSerializer,
+    PostRespondSerializer,
     PostWriteSerializer,
 )
+from posts.api.views import MAX_PK
 from posts.units import unit_for
 
 
@@ -42,3 +45,21 @@ class NeedCreateSerializer(PostCreateMixin, NeedUpdateSerializer):
         if "people_count" not in data and message is not None:
             raise serializers.ValidationError({"people_count": [message]})
         return super().validate(data)
+
+
+class NeedRespondSerializer(PostRespondSerializer):
+    """“I can help”: one of the caller's open offers, or a new offer."""
+
+    own_field = "offer"
+    create_serializer_path = "offers.api.serializers.OfferCreateSerializer"
+
+    offer = serializers.IntegerField(
+        min_value=1, max_value=MAX_PK, required=False, help_text=_("One of your open offers.")
+    )
+    new_offer = serializers.DictField(
+        required=False,
+        help_text=_(
+            "A new offer, with the fields of posting one; category, place, languages, radius "
+            "and remote default to the need's."
+        ),
+    )

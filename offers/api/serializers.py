@@ -13,8 +13,10 @@ from posts.api.serializers import (
     PostCreateMixin,
     PostGeoSerializer,
     PostReadSerializer,
+    PostRespondSerializer,
     PostWriteSerializer,
 )
+from posts.api.views import MAX_PK
 from posts.units import unit_for
 
 
@@ -71,3 +73,21 @@ class OfferCreateSerializer(PostCreateMixin, OfferUpdateSerializer):
         if "capacity" not in data and unit.required:
             raise serializers.ValidationError({"capacity": [unit.required_message]})
         return super().validate(data)
+
+
+class OfferRespondSerializer(PostRespondSerializer):
+    """“I need this”: one of the caller's open needs, or a new need."""
+
+    own_field = "need"
+    create_serializer_path = "needs.api.serializers.NeedCreateSerializer"
+
+    need = serializers.IntegerField(
+        min_value=1, max_value=MAX_PK, required=False, help_text=_("One of your open needs.")
+    )
+    new_need = serializers.DictField(
+        required=False,
+        help_text=_(
+            "A new need, with the fields of posting one; category, place, languages, radius "
+            "and remote default to the offer's."
+        ),
+    )

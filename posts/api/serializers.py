@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_gis import build_point_geo_schema
 from drf_spectacular.types import OpenApiTypes
@@ -227,3 +228,79 @@ class PostCreateMixin(serializers.Serializer):
 
 class PostStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PostStatus.choices)
+
+
+# Responding to a post (issue 12): "I need this" on an offer, "I can help" on a need. The
+# twins name the responder's side (``own_field``) and how a new post of that side is parsed;
+# the matcher's rules are the service's (``matching.respond.match_request``).
+RESPOND_MESSAGE_MAX_LENGTH = 1000
+
+
+class PostRespondSerializer(serializers.Serializer):
+    """One of the responder's open posts (``<own_field>``: its id) or a new one
+    (``new_<own_field>``: the fields of posting one, the category, place, languages, radius
+    and remote taken from the post responded to unless given), and a message."""
+
+    own_field: str = ""
+    # The dotted path of the other twin's create serializer (the twins' API modules would
+    # import each other).
+    create_serializer_path: str = ""
+
+    message = serializers.CharField(
+        max_length=RESPOND_MESSAGE_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        help_text=_("For the coordinator who checks the pair; no phone numbers or addresses."),
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(name): [_("Unknown field.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        own, new_field = self.own_field, f"new_{self.own_field}"
+        own_id, new = data.get(own), data.get(new_field)
+        if (own_id is None) == (new is None):
+            raise serializers.ValidationError(
+                {own: [_("Give either %(own)s or %(new)s.") % {"own": own, "new": new_field}]}
+            )
+        result: dict[str, Any] = {"message": data.get("message", "")}
+        if own_id is not None:
+            post = self.context["own_posts"].filter(pk=own_id).first()
+            if post is None:
+                raise serializers.ValidationError(
+                    {own: [_("Choose one of your own open posts by its id.")]}
+                )
+            result["own"] = post
+            return result
+        target = self.context["target"]
+        defaults = {
+            "category": target.category.slug,
+            "place_name": target.place_name,
+            "languages": list(target.languages),
+            "radius_km": target.radius_km,
+            "remote": target.remote,
+        }
+        create = import_string(self.create_serializer_path)(data={**defaults, **new})
+        if not create.is_valid():
+            raise serializers.ValidationError({new_field: create.errors})
+        result["new_post"] = create.validated_data
+        return result
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    """The proposal a response created, as its responder may see it: no score, no contacts."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    requested_by = serializers.CharField(help_text=_("Whose side asked: offer or need."))
+    offer = serializers.IntegerField(source="offer_id")
+    need = serializers.IntegerField(source="need_id")
+    units = serializers.IntegerField()
+    request_message = serializers.CharField()
+    proposed_at = serializers.DateTimeField()

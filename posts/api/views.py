@@ -9,17 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from posts.api.exceptions import validation_error_detail
 from posts.api.pagination import PostGeoJsonPagination
-from posts.api.serializers import CategorySerializer, PostStatusSerializer
+from posts.api.serializers import (
+    CategorySerializer,
+    MatchRequestSerializer,
+    PostRespondSerializer,
+    PostStatusSerializer,
+)
 from posts.api.throttling import PostCreateThrottle
 from posts.api.viewer import Viewer
 from posts.freshness import post_renew
@@ -56,9 +64,20 @@ class PostViewSet(
     create_service: ClassVar[Callable[..., Post]]
     update_service: ClassVar[Callable[..., Post]]
     set_status_service: ClassVar[Callable[..., Post]]
+    # Responding to the post (issue 12): matching.respond.match_request, the twin's serializer
+    # of the response, and the responder's own open posts of the other kind, given the user.
+    respond_service: ClassVar[Callable[..., Any]]
+    respond_serializer_class: ClassVar[type[PostRespondSerializer]]
+    respond_own_posts: ClassVar[Callable[..., QuerySet]]
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditPost]
     lookup_value_regex = r"[0-9]+"
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        # Anyone signed in may respond to a post they can see; editing rights do not apply.
+        if self.action == "respond":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
 
     def get_throttles(self):
         return [*super().get_throttles(), PostCreateThrottle()]
@@ -77,6 +96,8 @@ class PostViewSet(
             return self.read_serializer_class
         if self.action == "geojson":
             return self.geo_serializer_class
+        if self.action == "respond":
+            return self.respond_serializer_class
         return self.read_serializer_class
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -143,12 +164,50 @@ class PostViewSet(
         post = post_renew(post, actor=request.user)
         return Response(self._read(post))
 
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: str | None = None) -> Response:
+        target = self.get_object()
+        serializer = self.respond_serializer_class(
+            data=request.data,
+            context={
+                "target": target,
+                "own_posts": type(self).respond_own_posts(user=request.user),
+            },
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            match = type(self).respond_service(
+                actor=request.user, target=target, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _nest_new_post_errors(error, serializer) from None
+        return Response(MatchRequestSerializer(match).data, status=status.HTTP_201_CREATED)
+
     @action(detail=False, methods=["get"], pagination_class=PostGeoJsonPagination)
     def geojson(self, request: Request) -> Response:
         return self.list(request)
 
 
-def document_post_viewset(noun: str, read: type, create: type, update: type, geo: type):
+def _nest_new_post_errors(
+    error: DjangoValidationError, serializer: PostRespondSerializer
+) -> Exception:
+    """The new post's own fields (its place, its organisation…) under ``new_<side>``, as the
+    serializer reports them, so a client knows they belong to the post it sent."""
+    if "new_post" not in serializer.validated_data or not hasattr(error, "error_dict"):
+        return error
+    own = serializer.own_field
+    detail = validation_error_detail(error)
+    kept = {"message", own, "offer" if own == "need" else "need"}
+    nested = {name: messages for name, messages in detail.items() if name not in kept}
+    if not nested:
+        return error
+    rest = {name: messages for name, messages in detail.items() if name in kept}
+    return ValidationError({**rest, f"new_{own}": nested})
+
+
+def document_post_viewset(
+    noun: str, read: type, create: type, update: type, geo: type, respond: type
+):
     """OpenAPI descriptions for one twin's view set (drf-spectacular reads them)."""
     return extend_schema_view(
         list=extend_schema(summary=f"Search {noun}s", responses=read),
@@ -167,6 +226,20 @@ def document_post_viewset(noun: str, read: type, create: type, update: type, geo
             summary=f"Keep one {noun} for another period, or renew an expired one",
             request=None,
             responses=read,
+        ),
+        respond=extend_schema(
+            summary=(
+                "Respond to one offer: “I need this”"
+                if noun == "offer"
+                else "Respond to one need: “I can help”"
+            ),
+            description=(
+                "Pairs one of the caller's open posts of the other kind, or a new one, with "
+                "this post; the proposal waits for a coordinator. Refused with 400 naming the "
+                "field and the rule when the matcher would never propose the pair."
+            ),
+            request=respond,
+            responses={201: MatchRequestSerializer},
         ),
         geojson=extend_schema(
             summary=f"Search {noun}s as a GeoJSON FeatureCollection (for maps)",
