@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, Organisation, Role, User
 from accounts.scopes import coordinator_scope
-from accounts.selectors import api_token_is_expired
+from accounts.selectors import api_token_is_expired, organisations_administered
 from notifications.services import notify
 
 
@@ -52,7 +52,9 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
 
 @transaction.atomic
 def membership_decide(*, membership: Membership, approve: bool, actor: User) -> Membership:
-    if not coordinator_scope(user=actor).covers_organisation(membership.organisation_id):
+    if not coordinator_scope(user=actor).covers_organisation(
+        membership.organisation_id
+    ) and membership.organisation_id not in organisations_administered(user=actor):
         raise PermissionDenied(_("You do not coordinate this organisation."))
     if membership.user_id == actor.pk:
         raise PermissionDenied(_("Nobody decides on their own membership."))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.lifecycle import OUTCOME_MAX_LENGTH
+from matching.selectors import QueueFilters
 from needs.models import Urgency
 from posts.models import Category
 
@@ -23,6 +24,16 @@ class QueueFilterForm(forms.Form):
     age = forms.IntegerField(
         required=False, min_value=0, max_value=365, label=_("Waiting at least (days)")
     )
+
+    def filters(self) -> QueueFilters:
+        """The selector's filters (the web queue and the API read the same parameters)."""
+        data = self.cleaned_data
+        return QueueFilters(
+            category_id=data["category"].pk if data["category"] else None,
+            region=data["region"].strip(),
+            min_urgency=data["urgency"],
+            min_age_days=data["age"],
+        )
 
 
 class RejectForm(forms.Form):

@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include("matching.urls")),
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     path("", include("privacy.urls")),  # /privacy/
+    path("", include("exports.urls")),  # /coordination/export/<dataset>.<csv|xlsx>
     prefix_default_language=True,
 )
 
