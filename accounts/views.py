@@ -46,7 +46,15 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_organisations.html",
-        {"form": form, "memberships": user_memberships(user=request.user)},
+        {
+            "form": form,
+            "memberships": user_memberships(user=request.user),
+            "export_datasets": [
+                ("offers", _("Offers")),
+                ("needs", _("Needs")),
+                ("matches", _("Matches")),
+            ],
+        },
         status=400 if form.errors else 200,
     )
 

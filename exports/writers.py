@@ -24,7 +24,7 @@ Cell = str | int | float | None
 def plain(value: object) -> Cell:
     """A value a file can hold: text, a number, or nothing. Times are written as local ISO
     text, which both formats keep as typed."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -74,6 +74,11 @@ def match_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pairs": pairs,
             "manual_form": ManualMatchForm(),
+            "export_datasets": [
+                ("offers", _("Offers")),
+                ("needs", _("Needs")),
+                ("matches", _("Matches")),
+            ],
             "map_tiles": settings.POMOC_MAP_TILES,
             "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
         },

@@ -14,7 +14,9 @@ urlpatterns = [
         name="moderation_posts_bulk",
     ),
     path(
-        "coordination/moderation/<slug:kind>/<int:pk>/", views.moderation_post, name="moderation_post"
+        "coordination/moderation/<slug:kind>/<int:pk>/",
+        views.moderation_post,
+        name="moderation_post",
     ),
     path(
         "coordination/moderation/<slug:kind>/<int:pk>/<slug:action>/",

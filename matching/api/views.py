@@ -106,9 +106,13 @@ class MatchViewSet(viewsets.GenericViewSet):
         return match
 
     def _read(self, match: Match, *, sides: set[str] | None = None) -> dict[str, Any]:
-        match = self.get_serializer().Meta.model.objects.select_related(
-            "offer", "offer__category", "offer__owner", "need", "need__category", "need__owner"
-        ).get(pk=match.pk)
+        match = (
+            self.get_serializer()
+            .Meta.model.objects.select_related(
+                "offer", "offer__category", "offer__owner", "need", "need__category", "need__owner"
+            )
+            .get(pk=match.pk)
+        )
         context = self.get_serializer_context()
         if sides is not None:
             context["sides"] = sides
@@ -132,7 +136,10 @@ class MatchViewSet(viewsets.GenericViewSet):
         for person in match_contact_people(match=match, sides=sides):
             # Every showing of someone's contact goes into their access log (issue 11).
             contact_access_record(
-                viewer=request.user, subject=person, where=ContactAccess.Where.MATCH_PAGE, match=match
+                viewer=request.user,
+                subject=person,
+                where=ContactAccess.Where.MATCH_PAGE,
+                match=match,
             )
             side = "offer" if person.pk == match.offer.owner_id else "need"
             values = contact_values(person)

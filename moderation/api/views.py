@@ -62,9 +62,7 @@ class CoordinatorOnly(permissions.IsAuthenticated):
 
 
 def _post_in_scope(request: Request, kind: str, pk: Any) -> Post:
-    post = (
-        _model(kind).objects.select_related("owner", "category").filter(pk=_pk(pk)).first()
-    )
+    post = _model(kind).objects.select_related("owner", "category").filter(pk=_pk(pk)).first()
     if post is None or not coordinator_scope(user=request.user).covers(post):
         raise Http404
     return post
@@ -82,9 +80,7 @@ class ReportListCreateView(generics.GenericAPIView):
     @extend_schema(
         summary="Open reports of posts in my scope (coordinators); ?status=all for every one",
         parameters=[
-            OpenApiParameter(
-                "status", str, enum=[*ReportStatus.values, "all"], required=False
-            )
+            OpenApiParameter("status", str, enum=[*ReportStatus.values, "all"], required=False)
         ],
         responses=ReportSerializer(many=True),
     )
@@ -259,4 +255,3 @@ class ConcernAnswerView(APIView):
             concern=concern, actor=request.user, answer=body.validated_data["answer"]
         )
         return Response(ConcernSerializer(concern).data)
-

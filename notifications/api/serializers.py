@@ -11,7 +11,16 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "subject", "body_text", "action_url", "created_at", "read_at", "read"]
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "body_text",
+            "action_url",
+            "created_at",
+            "read_at",
+            "read",
+        ]
         read_only_fields = fields
 
     def get_read(self, notification: Notification) -> bool:

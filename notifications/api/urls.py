@@ -9,9 +9,7 @@ urlpatterns = [
     path("notifications/unread/", views.UnreadCountView.as_view(), name="notification-unread"),
     path("notifications/read-all/", views.MarkAllReadView.as_view(), name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.MarkReadView.as_view(), name="notification-read"),
-    path(
-        "notifications/settings/", views.PreferenceView.as_view(), name="notification-settings"
-    ),
+    path("notifications/settings/", views.PreferenceView.as_view(), name="notification-settings"),
     path(
         "notifications/settings/unsubscribe-links/revoke/",
         views.UnsubscribeLinksRevokeView.as_view(),

@@ -58,7 +58,9 @@ def test_a_side_sees_an_approved_match_but_no_contacts_until_both_accept(
     assert detail["can_answer"] is True and detail["contacts"] == []
 
     # Both accept through the API: each now sees the other's contact, and only the other's.
-    answer = client_for(offerer).post(f"/api/v1/matches/{proposal.pk}/answer/", {"answer": "accept"})
+    answer = client_for(offerer).post(
+        f"/api/v1/matches/{proposal.pk}/answer/", {"answer": "accept"}
+    )
     assert answer.status_code == 200 and answer.json()["status"] == "approved"
     answer = client_for(needer).post(f"/api/v1/matches/{proposal.pk}/answer/", {"answer": "accept"})
     assert answer.json()["status"] == "connected"
@@ -74,7 +76,10 @@ def test_a_stranger_and_an_out_of_scope_coordinator_get_404(client_for, proposal
     for outsider in (UserFactory(), _scoped(JMK)):
         api = client_for(outsider)
         assert api.get(f"/api/v1/matches/{proposal.pk}/").status_code == 404
-        assert api.post(f"/api/v1/matches/{proposal.pk}/answer/", {"answer": "accept"}).status_code == 404
+        assert (
+            api.post(f"/api/v1/matches/{proposal.pk}/answer/", {"answer": "accept"}).status_code
+            == 404
+        )
 
 
 def test_a_coordinator_in_scope_sees_no_contacts_even_when_connected(client_for, proposal):
@@ -132,7 +137,9 @@ def test_bulk_approve_is_all_or_nothing_and_reveals_nothing_out_of_scope(client_
     first.refresh_from_db()
     assert first.status == MatchStatus.PROPOSED
 
-    done = api.post("/api/v1/matches/bulk-approve/", {"matches": [first.pk, second.pk]}, format="json")
+    done = api.post(
+        "/api/v1/matches/bulk-approve/", {"matches": [first.pk, second.pk]}, format="json"
+    )
     assert done.status_code == 200 and done.json() == {"approved": 2}
 
 
@@ -164,9 +171,12 @@ def test_close_with_outcome_by_a_side(client_for, proposal, coordinator):
     )
     assert closed.status_code == 200 and closed.json()["status"] == "failed"
     # A coordinator is no party: closing is refused.
-    assert client_for(coordinator).post(
-        f"/api/v1/matches/{proposal.pk}/close/", {"worked": True}, format="json"
-    ).status_code == 403
+    assert (
+        client_for(coordinator)
+        .post(f"/api/v1/matches/{proposal.pk}/close/", {"worked": True}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_answer_must_be_accept_or_decline(client_for, proposal, coordinator):
@@ -186,9 +196,12 @@ def test_a_side_raises_a_concern_and_a_coordinator_answers(client_for, proposal,
     )
     assert raised.status_code == 201
     concern = Concern.objects.get(pk=raised.json()["id"])
-    assert client_for(_scoped(JMK)).post(
-        f"/api/v1/concerns/{concern.pk}/answer/", {"answer": "Hi"}
-    ).status_code == 404
+    assert (
+        client_for(_scoped(JMK))
+        .post(f"/api/v1/concerns/{concern.pk}/answer/", {"answer": "Hi"})
+        .status_code
+        == 404
+    )
     answered = client_for(coordinator).post(
         f"/api/v1/concerns/{concern.pk}/answer/", {"answer": "We will call them."}
     )

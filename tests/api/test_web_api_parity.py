@@ -61,7 +61,12 @@ NOT_IN_API: dict[str, str] = {
 
 # Third-party pages: sign-up, log-in and password flows (allauth; the API has tokens) and the
 # admin, which is not a page of Pomoc's own.
-THIRD_PARTY_MODULES = ("allauth.", "django.contrib.admin", "django.views.i18n", "django.views.static")
+THIRD_PARTY_MODULES = (
+    "allauth.",
+    "django.contrib.admin",
+    "django.views.i18n",
+    "django.views.static",
+)
 
 
 def _walk(patterns, namespace: str = "", prefix: str = ""):
@@ -70,9 +75,11 @@ def _walk(patterns, namespace: str = "", prefix: str = ""):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else None, prefix + str(
-                pattern.pattern
-            ), pattern.callback
+            yield (
+                f"{namespace}{pattern.name}" if pattern.name else None,
+                prefix + str(pattern.pattern),
+                pattern.callback,
+            )
 
 
 READS_POST = re.compile(r"""["']POST["']|\.POST\b|require_POST""")

@@ -4,6 +4,7 @@ with a reason, a history of who hid or showed a post and why, and the owner told
 from __future__ import annotations
 
 import pytest
+
 from accounts.models import CoordinatorScope
 from moderation.models import ModerationAction, PostModeration
 from moderation.services import post_hide, post_unhide
