@@ -150,7 +150,7 @@ def _hide(post: Post, *, actor: User, reason: str, now) -> None:
 
 
 @transaction.atomic
-def post_hide(post: Post, *, actor: User, reason: str) -> Post:
+def post_hide(post: Post, *, actor: User, reason: str = "") -> Post:
     """Hide a post from every public list, page, API answer and the matcher; its open reports
     are resolved, the history records who and why, and the owner is told why (in their
     language, by the outbox)."""
