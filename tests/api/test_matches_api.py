@@ -73,6 +73,9 @@ def test_a_side_sees_an_approved_match_but_no_contacts_until_both_accept(
 
 def test_a_stranger_and_an_out_of_scope_coordinator_get_404(client_for, proposal, coordinator):
     lifecycle.match_approve(proposal, actor=coordinator)
+    assert (
+        client_for(proposal.offer.owner).get(f"/api/v1/matches/{proposal.pk}/").status_code == 200
+    )
     for outsider in (UserFactory(), _scoped(JMK)):
         api = client_for(outsider)
         assert api.get(f"/api/v1/matches/{proposal.pk}/").status_code == 404

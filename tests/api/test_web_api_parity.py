@@ -125,7 +125,14 @@ def acting_web_views() -> dict[str, str]:
 def test_the_walk_finds_the_acting_views_it_should():
     # Given the resolver, the walk sees known acting views and leaves out read-only pages.
     acting = acting_web_views()
-    assert {"match_approve", "report_post", "offer_create", "my_organisations"} <= set(acting)
+    assert {
+        "match_approve",
+        "report_post",
+        "offer_create",
+        "my_organisations",
+        "moderation_posts_bulk",
+        "notifications:mark_all_read",
+    } <= set(acting)
     assert "home" not in acting and "offer_list" not in acting and "match_queue" not in acting
 
 
