@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
@@ -28,15 +29,17 @@ class FileOrJsonNegotiation(BaseContentNegotiation):
 
 
 class ExportQuerySerializer(serializers.Serializer):
-    status = serializers.CharField(required=False, help_text="A post's or a match's status.")
+    status = serializers.CharField(required=False, help_text=_("A post's or a match's status."))
     category = serializers.CharField(
-        required=False, help_text="A category slug (or id); includes its subcategories."
+        required=False, help_text=_("A category slug (or id); includes its subcategories.")
     )
     region = serializers.CharField(required=False)
-    date_from = serializers.DateField(required=False, help_text="Created (proposed) on or after.")
-    date_to = serializers.DateField(required=False, help_text="Created (proposed) on or before.")
+    date_from = serializers.DateField(
+        required=False, help_text=_("Created (proposed) on or after.")
+    )
+    date_to = serializers.DateField(required=False, help_text=_("Created (proposed) on or before."))
     organisation = serializers.IntegerField(
-        required=False, help_text="Export this organisation's own rows (its approved staff)."
+        required=False, help_text=_("Export this organisation's own rows (its approved staff).")
     )
 
 

@@ -49,6 +49,8 @@ from rights.models import ContactAccess
 from rights.selectors import contact_values
 from rights.services import contact_access_record
 
+_RELATED = ("offer", "offer__category", "offer__owner", "need", "need__category", "need__owner")
+
 
 def _pk(value: Any) -> int:
     try:
@@ -80,10 +82,7 @@ class MatchViewSet(viewsets.GenericViewSet):
             raise PermissionDenied
 
     def _visible(self) -> tuple[Match, set[str]]:
-        match = Match.objects.select_related(
-            "offer", "offer__category", "offer__owner", "need", "need__category", "need__owner"
-        ).filter(pk=_pk(self.kwargs["pk"]))
-        match = match.first()
+        match = Match.objects.select_related(*_RELATED).filter(pk=_pk(self.kwargs["pk"])).first()
         sides = None if match is None else match_viewer_sides(user=self.request.user, match=match)
         if sides is None:
             raise Http404
@@ -106,13 +105,7 @@ class MatchViewSet(viewsets.GenericViewSet):
         return match
 
     def _read(self, match: Match, *, sides: set[str] | None = None) -> dict[str, Any]:
-        match = (
-            self.get_serializer()
-            .Meta.model.objects.select_related(
-                "offer", "offer__category", "offer__owner", "need", "need__category", "need__owner"
-            )
-            .get(pk=match.pk)
-        )
+        match = Match.objects.select_related(*_RELATED).get(pk=match.pk)
         context = self.get_serializer_context()
         if sides is not None:
             context["sides"] = sides
