@@ -167,3 +167,14 @@ def test_volunteers_get_403_on_moderation(client_for, volunteer, coordinator):
     api = client_for(volunteer)
     assert api.get("/api/v1/moderation/posts/").status_code == 403
     assert api.post(f"/api/v1/moderation/offer/{offer.pk}/unhide/", {}).status_code == 403
+
+
+def test_moderation_list_query_count_does_not_grow_with_posts(
+    client_for, coordinator, django_assert_max_num_queries
+):
+    for _ in range(6):
+        post_hide(factories.OfferFactory(), actor=coordinator, reason="Spam")
+    api = client_for(coordinator)
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/moderation/posts/", {"kind": "offer"})
+    assert response.json()["count"] == 6

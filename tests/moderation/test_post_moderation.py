@@ -140,3 +140,14 @@ def test_showing_a_visible_post_writes_no_history(coordinator):
     post = factories.OfferFactory()
     post_unhide(post, actor=coordinator)
     assert not PostModeration.objects.exists()
+
+
+def test_the_list_page_query_count_does_not_grow_with_posts(
+    client, coordinator, django_assert_max_num_queries
+):
+    for _ in range(8):
+        post_hide(factories.NeedFactory(), actor=coordinator, reason="Spam")
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(12):
+        response = client.get(POSTS, {"kind": "need"})
+    assert response.context["page"].paginator.count == 8
