@@ -34,11 +34,24 @@ def user_can_see_sensitive(*, user: User) -> bool:
     return user_is_verified_staff(user=user)
 
 
-def memberships_to_decide(*, scope: Scope) -> QuerySet[Membership]:
-    """Requests to join an organisation the scope covers, the oldest first."""
-    memberships = Membership.objects.filter(status=Membership.Status.REQUESTED)
+def organisations_administered(*, user: User) -> frozenset[int]:
+    """Organisations whose admin (an approved member marked admin) the user is."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(
+            user=user, status=Membership.Status.APPROVED, is_admin=True
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def memberships_to_decide_for(*, user: User, scope: Scope) -> QuerySet[Membership]:
+    """Requests the user may decide: to join an organisation their coordinator scope covers
+    or one they are an admin of. Never their own."""
+    memberships = Membership.objects.filter(status=Membership.Status.REQUESTED).exclude(user=user)
     if not scope.everything:
-        memberships = memberships.filter(organisation_id__in=sorted(scope.organisation_ids))
+        organisations = set(scope.organisation_ids) | organisations_administered(user=user)
+        memberships = memberships.filter(organisation_id__in=sorted(organisations))
     return memberships.select_related("user", "organisation").order_by("created_at", "pk")
 
 

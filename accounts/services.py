@@ -33,6 +33,7 @@ from accounts.selectors import (
     managed_account_of,
     operator_can_act_for,
     operator_organisations,
+    organisations_administered,
 )
 from notifications.services import notify, preference_for, preference_update
 from posts.languages import unknown_languages
@@ -77,7 +78,9 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
 
 @transaction.atomic
 def membership_decide(*, membership: Membership, approve: bool, actor: User) -> Membership:
-    if not coordinator_scope(user=actor).covers_organisation(membership.organisation_id):
+    if not coordinator_scope(user=actor).covers_organisation(
+        membership.organisation_id
+    ) and membership.organisation_id not in organisations_administered(user=actor):
         raise PermissionDenied(_("You do not coordinate this organisation."))
     if membership.user_id == actor.pk:
         raise PermissionDenied(_("Nobody decides on their own membership."))

@@ -12,7 +12,11 @@ from django.views.i18n import set_language
 from accounts.forms import MembershipRequestForm, ProfileForm
 from accounts.models import Membership
 from accounts.scopes import coordinator_scope
-from accounts.selectors import memberships_to_decide, user_memberships
+from accounts.selectors import (
+    memberships_to_decide_for,
+    organisations_administered,
+    user_memberships,
+)
 from accounts.services import (
     membership_decide,
     membership_request,
@@ -42,7 +46,15 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_organisations.html",
-        {"form": form, "memberships": user_memberships(user=request.user)},
+        {
+            "form": form,
+            "memberships": user_memberships(user=request.user),
+            "export_datasets": [
+                ("offers", _("Offers")),
+                ("needs", _("Needs")),
+                ("matches", _("Matches")),
+            ],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -51,12 +63,12 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
 def membership_queue(request: HttpRequest) -> HttpResponse:
     """Requests to join the organisations the coordinator looks after."""
     scope = coordinator_scope(user=request.user)
-    if scope.is_empty:
+    if scope.is_empty and not organisations_administered(user=request.user):
         raise PermissionDenied
     return render(
         request,
         "accounts/membership_queue.html",
-        {"memberships": memberships_to_decide(scope=scope)},
+        {"memberships": memberships_to_decide_for(user=request.user, scope=scope)},
     )
 
 
@@ -67,7 +79,7 @@ def membership_decide_view(request: HttpRequest, pk: int, decision: str) -> Http
         raise Http404
     scope = coordinator_scope(user=request.user)
     # Out of scope is "not found", like every other coordinator page.
-    membership = memberships_to_decide(scope=scope).filter(pk=pk).first()
+    membership = memberships_to_decide_for(user=request.user, scope=scope).filter(pk=pk).first()
     if membership is None:
         raise Http404
     membership_decide(membership=membership, approve=decision == "approve", actor=request.user)

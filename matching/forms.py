@@ -8,6 +8,7 @@ from accounts.models import Organisation
 from accounts.selectors import user_organisations
 from matching.lifecycle import OUTCOME_MAX_LENGTH
 from matching.respond import MESSAGE_MAX_LENGTH
+from matching.selectors import QueueFilters
 from needs.models import Urgency
 from posts.languages import language_choices
 from posts.models import Category
@@ -38,6 +39,17 @@ class QueueFilterForm(forms.Form):
         required=False,
         label=_("Who asked"),
     )
+
+    def filters(self) -> QueueFilters:
+        """The selector's filters (the web queue and the API read the same parameters)."""
+        data = self.cleaned_data
+        return QueueFilters(
+            category_id=data["category"].pk if data["category"] else None,
+            region=data["region"].strip(),
+            min_urgency=data["urgency"],
+            min_age_days=data["age"],
+            origin=data["origin"],
+        )
 
 
 class RejectForm(forms.Form):

@@ -107,23 +107,38 @@ def pair_shares_a_person(*, offer, need) -> bool:
     return bool(_side_people(offer) & _side_people(need))
 
 
+def user_organisation_ids(*, user: User) -> frozenset[int]:
+    """The organisations the user is approved staff of (read once for a whole list)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def post_sides(*, match: Match, user_id: int, organisation_ids: frozenset[int]) -> set[str]:
+    """Which sides of the match a user answers for, given their organisations (no query)."""
+    sides = set()
+    for side, post in (("offer", match.offer), ("need", match.need)):
+        if post.owner_id == user_id or (
+            post.organisation_id and post.organisation_id in organisation_ids
+        ):
+            sides.add(side)
+    return sides
+
+
 def user_post_sides(*, user: User, match: Match) -> set[str]:
     """Which sides of the match the user answers for: the post's owner, staff (approved
     members) of the post's organisation, or an operator acting for an owner they registered."""
     if not user.is_authenticated:
         return set()
-    organisations = set(
-        Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
-            "organisation_id", flat=True
-        )
+    sides = post_sides(
+        match=match, user_id=user.pk, organisation_ids=user_organisation_ids(user=user)
     )
-    sides = set()
     for side, post in (("offer", match.offer), ("need", match.need)):
-        if (
-            post.owner_id == user.pk
-            or (post.organisation_id and post.organisation_id in organisations)
-            or operator_can_act_for(user=user, person=post.owner)
-        ):
+        if side not in sides and operator_can_act_for(user=user, person=post.owner):
             sides.add(side)
     return sides
 
@@ -242,3 +257,25 @@ def respond_own_posts(model, *, user: User) -> QuerySet:
         .select_related("category__parent")
         .order_by("-created_at", "-pk")
     )
+
+
+def match_viewer_sides(*, user: User, match: Match) -> set[str] | None:
+    """What the user may see of the match: the sides they answer for (a party, once a
+    coordinator approved it), an empty set (a coordinator in scope), or None (nothing: the
+    match page and the API answer 404). One rule for the web page and the API."""
+    sides = user_post_sides(user=user, match=match)
+    if sides and match.decided_at is not None and match.status != MatchStatus.REJECTED:
+        return sides
+    if match_in_scope(user=user, match=match):
+        return set()
+    return None
+
+
+CONTACT_STATUSES = (MatchStatus.CONNECTED, MatchStatus.COMPLETED, MatchStatus.FAILED)
+
+
+def match_contact_people(*, match: Match, sides: set[str]) -> list[User]:
+    """Whose contacts a party sees: the other side's owner, only once both accepted."""
+    if match.status not in CONTACT_STATUSES or not sides:
+        return []
+    return [getattr(match, side).owner for side in sorted({"offer", "need"} - sides)]

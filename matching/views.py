@@ -25,14 +25,15 @@ from matching.models import Match, MatchStatus, MatchTransition
 from matching.respond import match_request, respond_rate_exceeded
 from matching.selectors import (
     QueueFilters,
+    match_contact_people,
     match_in_scope,
     match_list_for_participant,
     match_public_distance_km,
     match_queue_for,
     match_requests_waiting,
+    match_viewer_sides,
     respond_own_posts,
     user_can_coordinate,
-    user_post_sides,
 )
 from matching.sms_replies import sms_reply_handle
 from moderation.models import Concern
@@ -61,14 +62,7 @@ def match_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = QueueFilters()
     if form.is_valid():
-        data = form.cleaned_data
-        filters = QueueFilters(
-            category_id=data["category"].pk if data["category"] else None,
-            region=data["region"].strip(),
-            min_urgency=data["urgency"],
-            min_age_days=data["age"],
-            origin=data["origin"],
-        )
+        filters = form.filters()
     page = Paginator(match_queue_for(user=request.user, filters=filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -90,6 +84,11 @@ def match_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pairs": pairs,
             "manual_form": ManualMatchForm(),
+            "export_datasets": [
+                ("offers", _("Offers")),
+                ("needs", _("Needs")),
+                ("matches", _("Matches")),
+            ],
             "map_tiles": settings.POMOC_MAP_TILES,
             "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
         },
@@ -192,28 +191,17 @@ def match_create_manual(request: HttpRequest) -> HttpResponse:
 
 def _visible_match(request: HttpRequest, pk: int) -> tuple[Match, set[str]]:
     match = get_object_or_404(Match.objects.select_related("offer", "need"), pk=pk)
-    sides = user_post_sides(user=request.user, match=match)
-    # A party sees the match once a coordinator approved it; a coordinator in scope always.
-    if sides and match.decided_at is not None and match.status != MatchStatus.REJECTED:
-        return match, sides
-    if match_in_scope(user=request.user, match=match):
-        return match, set()
-    raise Http404
+    sides = match_viewer_sides(user=request.user, match=match)
+    if sides is None:
+        raise Http404
+    return match, sides
 
 
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     match, sides = _visible_match(request, pk)
     answers = {"offer": match.offer_response, "need": match.need_response}
-    connected = match.status in (
-        MatchStatus.CONNECTED,
-        MatchStatus.COMPLETED,
-        MatchStatus.FAILED,
-    )
-    others = []
-    if connected and sides:
-        for side in sorted({"offer", "need"} - sides):
-            others.append(getattr(match, side).owner)
+    others = match_contact_people(match=match, sides=sides)
     for person in others:
         # Every showing of someone's contact goes into their access log (issue 11).
         contact_access_record(

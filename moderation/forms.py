@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from moderation.models import MAX_COMMENT_LENGTH, ReportReason
+from moderation.models import MAX_COMMENT_LENGTH, ModerationAction, ReportReason
+from moderation.selectors import PostModerationFilters
+from posts.models import Category
 
 
 class ReportForm(forms.Form):
@@ -47,3 +49,40 @@ class ConcernAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write an answer.")},
     )
+
+
+class PostModerationFilterForm(forms.Form):
+    """The filters of the post moderation list (web and API alike)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("offer", _("Offers")), ("need", _("Needs"))],
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("Shown"),
+        choices=[("", _("All")), ("visible", _("Visible")), ("hidden", _("Hidden"))],
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, label=_("Category"), empty_label=_("Any")
+    )
+    region = forms.CharField(required=False, max_length=100, label=_("Region"))
+    q = forms.CharField(required=False, max_length=100, label=_("Title contains"))
+
+    def kind_value(self) -> str:
+        return self.cleaned_data.get("kind") or "offer"
+
+    def filters(self) -> PostModerationFilters:
+        data = self.cleaned_data
+        return PostModerationFilters(
+            state=data["state"],
+            category_id=data["category"].pk if data["category"] else None,
+            region=data["region"].strip(),
+            text=data["q"].strip(),
+        )
+
+
+class BulkModerationForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=ModerationAction.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

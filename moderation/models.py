@@ -188,3 +188,60 @@ class Concern(models.Model):
     @property
     def overdue(self) -> bool:
         return self.answered_at is None and self.due_at < timezone.now()
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("Hidden")
+    SHOW = "show", _("Shown again")
+
+
+class PostModeration(models.Model):
+    """The history of a post's moderation: who hid it or showed it again, when and why. The
+    post's ``hidden_*`` fields say what holds now; these rows say how it came to be."""
+
+    offer = models.ForeignKey(
+        "offers.Offer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moderation_history",
+        verbose_name=_("offer"),
+    )
+    need = models.ForeignKey(
+        "needs.Need",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moderation_history",
+        verbose_name=_("need"),
+    )
+    action = models.CharField(_("action"), max_length=8, choices=ModerationAction.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("post moderation")
+        verbose_name_plural = _("post moderation history")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(offer__isnull=False) & Q(need__isnull=True))
+                | (Q(offer__isnull=True) & Q(need__isnull=False)),
+                name="postmoderation_exactly_one_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=ModerationAction.values),
+                name="postmoderation_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.offer_id or self.need_id}"

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Membership
 from accounts.scopes import Scope
 from matching.models import FollowUpAnswer, Match, MatchFollowUp, MatchStatus, Side
-from moderation.models import Concern, Report, ReportStatus
+from moderation.models import Concern, PostModeration, Report, ReportStatus
 from needs.models import Need
 from offers.models import Offer
 from posts.models import Category, Post, PostStatus
@@ -269,3 +269,59 @@ def open_concerns(*, scope: Scope, limit: int = QUEUE_LIMIT) -> list[Concern]:
             "due_at", "pk"
         )[:limit]
     )
+
+
+# Post moderation, like the match queue: every post in the scope, paged, with filters.
+
+
+@dataclass(frozen=True)
+class PostModerationFilters:
+    # "hidden", "visible" or "" for both.
+    state: str = ""
+    category_id: int | None = None
+    region: str = ""
+    text: str = ""
+
+
+def posts_to_moderate(
+    model: type[Post], *, scope: Scope, filters: PostModerationFilters | None = None
+) -> QuerySet[Post]:
+    """Posts of one kind in the scope, newest first, hidden ones with who hid them. Drafts and
+    closed posts are included: a coordinator may need to hide an abusive one wherever it is."""
+    filters = filters or PostModerationFilters()
+    posts = _within(model.objects.all(), scope)
+    if filters.state == "hidden":
+        posts = posts.filter(hidden_at__isnull=False)
+    elif filters.state == "visible":
+        posts = posts.filter(hidden_at__isnull=True)
+    if filters.category_id:
+        posts = posts.filter(
+            Q(category_id=filters.category_id) | Q(category__parent_id=filters.category_id)
+        )
+    if filters.region:
+        posts = posts.filter(region=filters.region)
+    if filters.text:
+        posts = posts.filter(title__icontains=filters.text)
+    return posts.select_related("owner", "category", "hidden_by").order_by("-created_at", "-pk")
+
+
+def post_moderation_history(post: Post) -> QuerySet[PostModeration]:
+    field = "offer" if isinstance(post, Offer) else "need"
+    return (
+        PostModeration.objects.filter(**{field: post})
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def reports_in_scope(*, scope: Scope, status: str = ReportStatus.OPEN) -> QuerySet[Report]:
+    """Reports of posts in the scope (open ones by default; "" for all), oldest first."""
+    reports = Report.objects.all()
+    if status:
+        reports = reports.filter(status=status)
+    if not scope.everything:
+        reports = reports.filter(
+            (Q(offer__isnull=False) & scope.post_q("offer__"))
+            | (Q(need__isnull=False) & scope.post_q("need__"))
+        )
+    return reports.select_related("offer", "need").order_by("created_at", "pk")

@@ -28,6 +28,8 @@ from matching.selectors import match_in_scope, user_post_sides
 from moderation.models import (
     MAX_COMMENT_LENGTH,
     Concern,
+    ModerationAction,
+    PostModeration,
     Report,
     ReportReason,
     ReportStatus,
@@ -117,7 +119,14 @@ def report_resolve(*, actor: User, post: Post, status: str = ReportStatus.DISMIS
     return _open_reports(post).update(status=status, handled_by=actor, handled_at=timezone.now())
 
 
+def _history(post: Post, *, actor: User, action: str, reason: str, now) -> PostModeration:
+    return PostModeration.objects.create(
+        **{_post_field(post): post}, actor=actor, action=action, reason=reason[:500], created_at=now
+    )
+
+
 def _hide(post: Post, *, actor: User, reason: str, now) -> None:
+    _history(post, actor=actor, action=ModerationAction.HIDE, reason=reason, now=now)
     post.hidden_at = now
     post.hidden_by = actor
     post.hidden_reason = reason[:500]
@@ -143,24 +152,89 @@ def _hide(post: Post, *, actor: User, reason: str, now) -> None:
 @transaction.atomic
 def post_hide(post: Post, *, actor: User, reason: str = "") -> Post:
     """Hide a post from every public list, page, API answer and the matcher; its open reports
-    are resolved."""
+    are resolved, the history records who and why, and the owner is told why (in their
+    language, by the outbox)."""
     _require_scope(actor, post)
+    reason = (reason or "").strip()
+    if not reason:
+        # The owner is told why; "hidden for no reason" helps nobody.
+        raise ValidationError({"reason": _("Say why the post is hidden.")})
     if post.hidden_at is not None:
         return post
     now = timezone.now()
-    _hide(post, actor=actor, reason=(reason or "").strip(), now=now)
+    _hide(post, actor=actor, reason=reason, now=now)
     _open_reports(post).update(status=ReportStatus.RESOLVED, handled_by=actor, handled_at=now)
+    kind = _post_field(post)
+    notify(
+        recipient=post.owner,
+        kind="post_hidden",
+        # One message per hiding: a post hidden, shown and hidden again is told twice.
+        dedupe_key=f"{kind}:{post.pk}:hidden:{now.isoformat()}",
+        context={"post": post, "kind": kind, "reason": reason},
+        action_path=reverse("my_posts"),
+    )
     return post
 
 
 @transaction.atomic
-def post_unhide(post: Post, *, actor: User) -> Post:
+def post_unhide(post: Post, *, actor: User, reason: str = "") -> Post:
     _require_scope(actor, post)
+    if post.hidden_at is None:
+        return post
+    _history(
+        post,
+        actor=actor,
+        action=ModerationAction.SHOW,
+        reason=(reason or "").strip(),
+        now=timezone.now(),
+    )
     post.hidden_at = None
     post.hidden_by = None
     post.hidden_reason = ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
     return post
+
+
+BULK_MAX = 200
+
+
+@transaction.atomic
+def posts_bulk_moderate(
+    *, actor: User, model: type[Post], ids: list[int], action: str, reason: str
+) -> int:
+    """Hide or show several posts of one kind: all of them or, if one is refused (out of
+    scope, missing), none. Returns how many changed."""
+    ids = sorted(set(ids))
+    errors: dict[str, str] = {}
+    if not ids:
+        errors["posts"] = _("Choose at least one post.")
+    elif len(ids) > BULK_MAX:
+        errors["posts"] = _("At most %(max)d posts at once.") % {"max": BULK_MAX}
+    if action not in ModerationAction.values:
+        errors["action"] = _("Choose to hide or to show.")
+    if action == ModerationAction.HIDE and not (reason or "").strip():
+        errors["reason"] = _("Say why the post is hidden.")
+    if errors:
+        raise ValidationError(errors)
+    posts = list(
+        model.objects.select_for_update(of=("self",))
+        .select_related("owner", "category")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    scope = coordinator_scope(user=actor)
+    # Out of scope is as unknown as missing: the answer names no post of others.
+    if len(posts) != len(ids) or not all(scope.covers(post) for post in posts):
+        raise ValidationError({"posts": _("Some of the chosen posts do not exist.")})
+    changed = 0
+    for post in posts:
+        if action == ModerationAction.HIDE:
+            changed += post.hidden_at is None
+            post_hide(post, actor=actor, reason=reason)
+        else:
+            changed += post.hidden_at is not None
+            post_unhide(post, actor=actor, reason=reason)
+    return changed
 
 
 @transaction.atomic

@@ -11,9 +11,11 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,14 @@ from accounts.scopes import coordinator_scope, user_can_coordinate
 from matching.models import Match
 from matching.selectors import match_in_scope, user_post_sides
 from moderation import selectors, services
-from moderation.forms import ConcernAnswerForm, ConcernForm, ReasonForm, ReportForm
+from moderation.forms import (
+    BulkModerationForm,
+    ConcernAnswerForm,
+    ConcernForm,
+    PostModerationFilterForm,
+    ReasonForm,
+    ReportForm,
+)
 from moderation.models import Concern, ReportStatus
 from moderation.ratelimit import report_rate_exceeded
 from needs.models import Need
@@ -186,7 +195,7 @@ def moderation_action(request: HttpRequest, kind: str, pk: int, action: str) -> 
             services.post_hide(post, actor=actor, reason=reason)
             done = _("The post is hidden.")
         elif action == "unhide":
-            services.post_unhide(post, actor=actor)
+            services.post_unhide(post, actor=actor, reason=reason)
             done = _("The post is visible again.")
         elif action == "dismiss":
             services.report_resolve(actor=actor, post=post, status=ReportStatus.DISMISSED)
@@ -235,5 +244,85 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if data.median_need_to_match is not None
                 else None
             ),
+        },
+    )
+
+
+POSTS_PAGE_SIZE = 25
+
+
+@coordinator_required
+def moderation_posts(request: HttpRequest) -> HttpResponse:
+    """Every post in the coordinator's scope, paged and filtered, with bulk hide and show."""
+    form = PostModerationFilterForm(request.GET or None)
+    kind, filters = "offer", None
+    if form.is_valid():
+        kind, filters = form.kind_value(), form.filters()
+    posts = selectors.posts_to_moderate(
+        _model(kind), scope=coordinator_scope(user=request.user), filters=filters
+    )
+    page = Paginator(posts, POSTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/posts.html",
+        {"form": form, "kind": kind, "page": page, "bulk_form": BulkModerationForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the list page the coordinator came from (with its filters), never off-site."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("moderation_posts")
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+@coordinator_required
+def moderation_posts_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkModerationForm(request.POST)
+    try:
+        ids = [int(value) for value in request.POST.getlist("post")]
+    except ValueError:
+        ids = []
+    if not form.is_valid():
+        messages.error(request, _("Choose to hide or to show."))
+        return _back(request)
+    try:
+        changed = services.posts_bulk_moderate(
+            actor=request.user,
+            model=_model(request.POST.get("kind", "")),
+            ids=ids,
+            **form.cleaned_data,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)d posts changed.") % {"count": changed})
+    return _back(request)
+
+
+@coordinator_required
+def moderation_post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """One post's moderation: its state, its open reports and the history of who hid or
+    showed it and why."""
+    post = get_object_or_404(
+        _model(kind).objects.select_related("owner", "category", "hidden_by"), pk=pk
+    )
+    if not coordinator_scope(user=request.user).covers(post):
+        raise Http404
+    return render(
+        request,
+        "moderation/post.html",
+        {
+            "kind": kind,
+            "post": post,
+            "history": selectors.post_moderation_history(post),
+            "reports": post.reports.select_related("reporter").order_by("-created_at"),
+            "reason_form": ReasonForm(),
         },
     )

@@ -298,3 +298,8 @@ def notification_mark_read(*, user: User, notification_id: int) -> bool:
             read_at=timezone.now()
         )
     )
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread message of the user read; returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())

@@ -29,6 +29,13 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("notifications:inbox")
+
+
+@login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = services.preference_for(request.user)
     form = PreferenceForm(

@@ -13,4 +13,9 @@ urlpatterns = [
     path("", include("places.api.urls")),
     path("", include("offers.api.urls")),
     path("", include("needs.api.urls")),
+    path("", include("matching.api.urls")),
+    path("", include("moderation.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("accounts.api.membership_urls")),
+    path("", include("exports.api.urls")),
 ]

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "privacy",
     "phonenumber_field",
     "rights",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -330,6 +331,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "posts.models.PostStatus",
         "NewPostStatusEnum": "posts.api.serializers.NEW_POST_STATUS_CHOICES",
+        "PostKindEnum": "moderation.api.serializers.KIND_CHOICES",
+        "FunderKindEnum": "catalogue.funders.FunderKind",
+        "MatchAnswerEnum": "matching.models.Response",
     },
 }
 # Web sign-in (django-allauth): the email address is the login, there is no username.
@@ -547,3 +551,7 @@ POMOC_PRIVATE_ROOT = Path(os.environ.get("POMOC_PRIVATE_ROOT", BASE_DIR / "var" 
 POMOC_DATA_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("POMOC_DATA_EXPORT_INLINE_MAX_ROWS", "500"))
 # How long the signed link to a download works (and the file is kept).
 POMOC_DATA_EXPORT_LINK_HOURS = int(os.environ.get("POMOC_DATA_EXPORT_LINK_HOURS", "24"))
+
+# Coordinators' and organisations' CSV/XLSX exports (exports/): one file holds at most this
+# many rows, built in the request; a funder's report narrows by dates or region.
+POMOC_EXPORT_MAX_ROWS = int(os.environ.get("POMOC_EXPORT_MAX_ROWS", "50000"))

@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     path("", include("privacy.urls")),  # /privacy/
     path("", include("intake.urls")),  # operators register people without email; /claim/
+    path("", include("exports.urls")),  # /coordination/export/<dataset>.<csv|xlsx>
     prefix_default_language=True,
 )
 

@@ -67,6 +67,8 @@ class ContactAccess(models.Model):
         MATCH_PAGE = "match_page", _("Connected match page")
         ADMIN_USER_PAGE = "admin_user_page", _("Administration: user page")
         DATA_EXPORT = "data_export", _("Data download")
+        # A coordinator's or an organisation's CSV/XLSX export of connected matches.
+        EXPORT = "export", _("Export of matches")
 
     viewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
