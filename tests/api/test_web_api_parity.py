@@ -16,6 +16,10 @@ pytestmark = pytest.mark.django_db
 # Acting web view (URL name) → the API operations (operationId) that do the same.
 WEB_TO_API: dict[str, set[str]] = {
     "offer_create": {"api_v1_offers_create"},
+    "offer_renew": {"api_v1_offers_renew_create"},
+    "need_renew": {"api_v1_needs_renew_create"},
+    "offer_respond": {"api_v1_offers_respond_create"},
+    "need_respond": {"api_v1_needs_respond_create"},
     "offer_edit": {"api_v1_offers_update", "api_v1_offers_partial_update"},
     "offer_status": {"api_v1_offers_status_create"},
     "need_create": {"api_v1_needs_create"},
@@ -50,6 +54,9 @@ WEB_TO_API: dict[str, set[str]] = {
 NOT_IN_API: dict[str, str] = {
     "language_switch": "the API speaks the language of each request's Accept-Language",
     "notifications:unsubscribe": "a link in an email, authenticated by its own key, no login",
+    "post_freshness": "a signed one-click link in a message (keep or close), no login",
+    "match_follow_up": "a signed one-click link in a message (how did it go), no login",
+    "sms_inbound": "the SMS gateway's webhook: a machine endpoint with its own shared secret",
     # Known gaps, to be built (README, "REST API"): the rights pages and host verification.
     "my_profile": "gap: profile (name, phone, language) has no API yet",
     "my_data": "gap: the personal data download has no API yet",
@@ -57,6 +64,10 @@ NOT_IN_API: dict[str, str] = {
     "account_erase_on_request": "gap: a coordinator's deletion on request has no API yet",
     "offer_host_verification": "gap: host verification has no API yet",
     "offer_host_verification_withdraw": "gap: host verification has no API yet",
+    "intake_register": "gap: operator intake (issue 12) has no API yet",
+    "intake_need_create": "gap: operator intake (issue 12) has no API yet",
+    "intake_claim_code": "gap: operator intake (issue 12) has no API yet",
+    "account_claim": "gap: claiming a registered account has no API yet",
 }
 
 # Third-party pages: sign-up, log-in and password flows (allauth; the API has tokens) and the
