@@ -215,6 +215,11 @@ POMOC_NOTIFICATION_CHANNELS = {
 POMOC_NOTIFICATION_DEFAULT_CHANNELS = ["email"]
 # With retries 1, 2, 4... minutes apart (at most 6 h), 30 attempts cover about a week.
 POMOC_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("POMOC_NOTIFICATION_MAX_ATTEMPTS", "30"))
+# A refusal for good (SMTP 5xx: no such mailbox, relay denied) is tried this many times only:
+# a few minutes cover a mail server being reconfigured, a week of retries would help nobody.
+POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS = int(
+    os.environ.get("POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS", "3")
+)
 
 # GDAL 3.6 on Debian 12 is older than GeoDjango's recommended 3.9; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
