@@ -59,7 +59,9 @@ def check_full_pass() -> CheckResult:
         .first()
     )
     if finished is None:
-        return CheckResult(ok=False, detail={"last_finished_at": None, "limit_minutes": limit_minutes})
+        return CheckResult(
+            ok=False, detail={"last_finished_at": None, "limit_minutes": limit_minutes}
+        )
     age = timezone.now() - finished
     return CheckResult(
         ok=age <= dt.timedelta(minutes=limit_minutes),

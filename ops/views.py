@@ -20,14 +20,19 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """200 when every check passes, 503 naming the failing ones. ``?checks=database,cache``
     asks for some only (e.g. a web node's balancer need not care about the matcher)."""
     asked = request.GET.get("checks")
-    names = [n.strip() for n in asked.split(",") if n.strip()] if asked else list(
-        settings.POMOC_READY_CHECKS
+    names = (
+        [n.strip() for n in asked.split(",") if n.strip()]
+        if asked
+        else list(settings.POMOC_READY_CHECKS)
     )
     unknown = [name for name in names if name not in CHECKS]
     if unknown:
         return JsonResponse(
-            {"status": "error", "error": f"unknown checks: {', '.join(unknown)}",
-             "known": list(CHECKS)},
+            {
+                "status": "error",
+                "error": f"unknown checks: {', '.join(unknown)}",
+                "known": list(CHECKS),
+            },
             status=400,
         )
     try:

@@ -160,6 +160,17 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# A streaming read replica for anonymous searches (ops/routers.py). Tests use the primary.
+if os.environ.get("POMOC_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["POMOC_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"]
+    MIDDLEWARE.append("ops.routers.ReplicaReadsMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -224,7 +235,7 @@ POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS = int(
 # GDAL 3.6 on Debian 12 is older than GeoDjango's recommended 3.9; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
-# --- Shared state and scale-out (issue 14) ---------------------------------------------------------
+# --- Shared state and scale-out (issue 14) ----------------------------------------------------
 # Every process (gunicorn workers, queue workers, several machines) must see the same cache, or
 # DRF's throttles and allauth's rate limits count per process. Without Redis the cache is a table
 # in PostgreSQL (no extra service; `manage.py createcachetable`, run by scripts/run.sh). With

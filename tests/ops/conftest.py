@@ -66,9 +66,7 @@ class WebServer:
         self.process = subprocess.Popen(
             ["bash", "scripts/serve.sh"],
             cwd=ROOT,
-            env=process_env(
-                POMOC_BIND=f"127.0.0.1:{self.port}", POMOC_WEB_WORKERS="1", **env
-            ),
+            env=process_env(POMOC_BIND=f"127.0.0.1:{self.port}", POMOC_WEB_WORKERS="1", **env),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

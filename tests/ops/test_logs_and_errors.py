@@ -113,7 +113,10 @@ sentry_sdk.flush(timeout=10)
 
 
 def test_without_a_dsn_nothing_is_initialised():
-    code = "import django; django.setup(); import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    code = (
+        "import django; django.setup(); import sentry_sdk; "
+        "print(sentry_sdk.get_client().is_active())"
+    )
     result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -78,9 +78,18 @@ def test_run_serves_through_gunicorn_and_sigterm_stops_everything_it_started(tmp
         css = re.search(rb'href="(/static/css/pomoc\.[0-9a-f]{12}\.css)"', page)
         assert css, page[:2000]
         with_gzip = subprocess.run(
-            ["curl", "-sS", "-D-", "-o/dev/null", "-H", "Accept-Encoding: gzip",
-             f"http://127.0.0.1:{web_port}{css.group(1).decode()}"],
-            capture_output=True, text=True, check=True,
+            [
+                "curl",
+                "-sS",
+                "-D-",
+                "-o/dev/null",
+                "-H",
+                "Accept-Encoding: gzip",
+                f"http://127.0.0.1:{web_port}{css.group(1).decode()}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.lower()
         assert " 200" in with_gzip.splitlines()[0]
         assert "content-encoding: gzip" in with_gzip
@@ -98,9 +107,7 @@ def test_run_serves_through_gunicorn_and_sigterm_stops_everything_it_started(tmp
     # nothing it started is left: no web server, no queue worker, no PostgreSQL of its cluster.
     time.sleep(1)
     left = [
-        (pid, args)
-        for pid, pgid, args in processes()
-        if pgid == run.pid or str(pg_root) in args
+        (pid, args) for pid, pgid, args in processes() if pgid == run.pid or str(pg_root) in args
     ]
     assert left == []
     assert not (pg_root / "data" / "postmaster.pid").exists()
