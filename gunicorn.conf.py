@@ -47,3 +47,35 @@ loglevel = os.environ.get("POMOC_LOG_LEVEL", "info").lower()
 # POMOC_TRUSTED_PROXIES for Django's side).
 forwarded_allow_ips = os.environ.get("POMOC_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "pomoc-web"
+# Gunicorn's control socket lives at one path per user (~/.gunicorn/gunicorn.ctl), which several
+# servers on one machine (tests, a load test) would fight over; nothing of ours uses it.
+control_socket_disable = True
+
+# POMOC_LOG_FORMAT=json: gunicorn's own lines (start, worker timeouts, access) as JSON objects
+# too, in the same shape as Django's (pomoc/settings.py), so one log collector reads them all.
+if os.environ.get("POMOC_LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(levelname)s %(name)s %(process)d %(message)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                # ISO 8601 in UTC: Django switches a process's local time zone to Prague's.
+                "timestamp": "time",
+            }
+        },
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["json"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["json"], "level": loglevel.upper(), "propagate": False},
+            "gunicorn.access": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        },
+    }

@@ -325,8 +325,10 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "format": "%(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC: Django switches a process's local time zone to Prague's.
+            "timestamp": "time",
         },
     },
     "handlers": {
