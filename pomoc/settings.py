@@ -270,6 +270,8 @@ if POMOC_CACHE == "redis":
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ.get("POMOC_REDIS_CACHE_URL") or redis_cache_url(POMOC_REDIS_URL),
             "KEY_PREFIX": "pomoc",
+            # A Redis that stops answering slows requests by seconds, not for ever.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 elif POMOC_CACHE == "database":
