@@ -14,7 +14,11 @@ cleanup() {
   wait 2>/dev/null || true
   if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
 }
-trap cleanup INT TERM EXIT
+# A signal stops the service and ends the script, even one that arrives during start-up (bash
+# runs the trap once the command in progress, e.g. seed_demo, has finished).
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
 
 scripts/createdb.sh
 PY=.venv/bin/python

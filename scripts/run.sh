@@ -24,7 +24,11 @@ cleanup() {
   if [[ "$redis_state" == "started" ]]; then scripts/redis.sh stop || true; fi
   if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
 }
-trap cleanup INT TERM EXIT
+# A signal stops the service and ends the script, even one that arrives during start-up (bash
+# runs the trap once the command in progress, e.g. seed_demo, has finished).
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
 
 if [[ "${POMOC_WITH_REDIS:-0}" == "1" ]]; then
   redis_state="$(scripts/redis.sh start)"
