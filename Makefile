@@ -1,9 +1,13 @@
 # Two commands: `make run` starts the whole service, `make test` runs the test suite.
 # Both install what they need first (see scripts/bootstrap.sh).
-.PHONY: run test lint format bench db-start db-stop messages
+.PHONY: run dev test lint format bench db-start db-stop redis-start redis-stop backup restore messages
 
 run:
 	@bash scripts/run.sh
+
+# runserver with auto-reload and DEBUG on, for developers.
+dev:
+	@bash scripts/dev.sh
 
 test:
 	@bash scripts/test.sh $(ARGS)
@@ -22,6 +26,19 @@ db-start:
 
 db-stop:
 	@bash scripts/pg.sh stop
+
+redis-start:
+	@bash scripts/redis.sh start
+
+redis-stop:
+	@bash scripts/redis.sh stop
+
+# pg_dump (custom format) into var/backups/; `make restore` restores the newest, or FILE=...
+backup:
+	@bash scripts/backup.sh
+
+restore:
+	@bash scripts/restore.sh $(FILE)
 
 messages:
 	POMOC_ENV=development .venv/bin/python manage.py makemessages -l cs -l uk -l en --ignore=.venv --ignore=var

@@ -136,9 +136,12 @@ def notify(
     context: dict | None = None,
     action_path: str = "",
     on_behalf_of: User | None = None,
+    inbox_only: bool = False,
 ) -> Notification:
     """Write a notification and its deliveries in the caller's transaction; queue the sending
     for after commit. The same (recipient, dedupe_key) notifies once, however often it is called.
+    ``inbox_only``: shown on the site and sent by no channel (an alert that mail is failing must
+    not itself go by mail).
 
     A person registered by an operator (no email, perhaps no internet) is also represented by
     the operator and their organisation's staff: each of them gets a copy, marked as being
@@ -152,6 +155,7 @@ def notify(
                 context=context,
                 action_path=action_path,
                 on_behalf_of=recipient,
+                inbox_only=inbox_only,
             )
     with transaction.atomic():
         existing = Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).first()
@@ -189,7 +193,7 @@ def notify(
         )
         digest = preference.mode == Preference.Mode.DAILY
         # A blocked person (inactive account) is sent nothing outside the site.
-        channels = preference.channels if recipient.is_active else []
+        channels = preference.channels if recipient.is_active and not inbox_only else []
         if email_is_placeholder(recipient.email):
             channels = [name for name in channels if name != "email"]
         deliveries = [
@@ -234,18 +238,64 @@ def delivery_send(delivery_id: int) -> str:
         )
     except ChannelError as error:
         delivery.last_error = str(error)[:2000]
-        if delivery.attempts >= settings.POMOC_NOTIFICATION_MAX_ATTEMPTS:
+        max_attempts = (
+            settings.POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS
+            if error.permanent
+            else settings.POMOC_NOTIFICATION_MAX_ATTEMPTS
+        )
+        if delivery.attempts >= max_attempts:
             delivery.status = Delivery.Status.FAILED
+            logger.error(
+                "delivery %s failed for good after %s attempts: %s",
+                delivery.pk,
+                delivery.attempts,
+                error,
+            )
         else:
             delivery.status = Delivery.Status.PENDING
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-        logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error)
+            logger.warning(
+                "delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error
+            )
     else:
         delivery.status = Delivery.Status.SENT
         delivery.sent_at = timezone.now()
         delivery.last_error = ""
     delivery.save(update_fields=["status", "next_attempt_at", "sent_at", "last_error"])
+    if delivery.status == Delivery.Status.FAILED:
+        coordinators_alert_failed_deliveries(now=now)
     return delivery.status
+
+
+def coordinators_alert_failed_deliveries(*, now: dt.datetime) -> int:
+    """Tell the platform coordinators in their inbox that messages could not be delivered.
+
+    At most one alert per coordinator per hour, whatever the number of failures (a mail server
+    that is down fails every delivery at once): the alert counts the failures of the last day
+    and links to the list, where a coordinator can retry them. Returns how many were written."""
+    from accounts.scopes import platform_coordinators
+
+    hour = timezone.localtime(now).strftime("%Y-%m-%dT%H")
+    failed = Delivery.objects.filter(
+        status=Delivery.Status.FAILED, claimed_at__gte=now - dt.timedelta(days=1)
+    ).count()
+    written = 0
+    for coordinator in platform_coordinators():
+        dedupe_key = f"deliveries-failed:{hour}"
+        with transaction.atomic():
+            if Notification.objects.filter(recipient=coordinator, dedupe_key=dedupe_key).exists():
+                continue
+            notify(
+                recipient=coordinator,
+                kind="deliveries_failed",
+                dedupe_key=dedupe_key,
+                context={"failed_count": failed},
+                action_path=reverse("admin:notifications_delivery_changelist")
+                + "?status__exact=failed",
+                inbox_only=True,
+            )
+        written += 1
+    return written
 
 
 def deliveries_send_due() -> int:

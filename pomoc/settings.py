@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -126,6 +127,9 @@ if not DEBUG:
     # In development runserver serves static files; in production whitenoise does, from
     # STATIC_ROOT filled by collectstatic.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# /healthz and /readyz are answered before anything else (ops/middleware.py): no HTTPS redirect
+# or host check for a load balancer probing an address over plain HTTP.
+MIDDLEWARE.insert(0, "ops.middleware.HealthCheckMiddleware")
 
 ROOT_URLCONF = "pomoc.urls"
 WSGI_APPLICATION = "pomoc.wsgi.application"
@@ -157,6 +161,17 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# A streaming read replica for anonymous searches (ops/routers.py). Tests use the primary.
+if os.environ.get("POMOC_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["POMOC_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ops.routers.ReplicaRouter"]
+    MIDDLEWARE.append("ops.routers.ReplicaReadsMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -183,7 +198,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "ops.storage.StaticStorage"
     },
 }
 
@@ -229,12 +244,72 @@ POMOC_CLAIM_ATTEMPT_LIMIT = int(os.environ.get("POMOC_CLAIM_ATTEMPT_LIMIT", "5")
 POMOC_CLAIM_ATTEMPT_WINDOW_MINUTES = int(os.environ.get("POMOC_CLAIM_ATTEMPT_WINDOW_MINUTES", "15"))
 # With retries 1, 2, 4... minutes apart (at most 6 h), 30 attempts cover about a week.
 POMOC_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("POMOC_NOTIFICATION_MAX_ATTEMPTS", "30"))
+# A refusal for good (SMTP 5xx: no such mailbox, relay denied) is tried this many times only:
+# a few minutes cover a mail server being reconfigured, a week of retries would help nobody.
+POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS = int(
+    os.environ.get("POMOC_NOTIFICATION_PERMANENT_MAX_ATTEMPTS", "3")
+)
 
 # GDAL 3.6 on Debian 12 is older than GeoDjango's recommended 3.9; it works for our use.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
-# django-q2: the ORM broker by default, so nothing but PostgreSQL is needed; set
-# POMOC_Q_REDIS=redis://host:6379/0 to use Redis when several worker machines share the work.
+# --- Shared state and scale-out (issue 14) ----------------------------------------------------
+# Every process (gunicorn workers, queue workers, several machines) must see the same cache, or
+# DRF's throttles and allauth's rate limits count per process. Without Redis the cache is a table
+# in PostgreSQL (no extra service; `manage.py createcachetable`, run by scripts/run.sh). With
+# POMOC_REDIS_URL, Redis holds the cache and is django-q2's broker. POMOC_Q_REDIS, the old name
+# when only the broker could use Redis, still works as a deprecated alias.
+POMOC_REDIS_URL = os.environ.get("POMOC_REDIS_URL") or os.environ.get("POMOC_Q_REDIS", "")
+if os.environ.get("POMOC_Q_REDIS") and not os.environ.get("POMOC_REDIS_URL"):
+    warnings.warn(
+        "POMOC_Q_REDIS is deprecated: set POMOC_REDIS_URL (Redis then also holds the cache).",
+        FutureWarning,
+        stacklevel=1,
+    )
+
+
+def redis_cache_url(broker_url: str) -> str:
+    """The cache's Redis database: the broker's number plus one, so that clearing the cache
+    (FLUSHDB) never empties the task queue."""
+    parts = urlsplit(broker_url)
+    number = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{number + 1}").geturl()
+
+
+POMOC_CACHE_TABLE = "pomoc_cache"
+# "database" or "redis" (the default when POMOC_REDIS_URL is set); "locmem" counts per process
+# and is only for the test suite, whose pinned query counts must not include cache queries.
+POMOC_CACHE = os.environ.get("POMOC_CACHE") or ("redis" if POMOC_REDIS_URL else "database")
+if POMOC_CACHE == "redis":
+    if not POMOC_REDIS_URL:
+        raise ImproperlyConfigured("POMOC_CACHE=redis needs POMOC_REDIS_URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("POMOC_REDIS_CACHE_URL") or redis_cache_url(POMOC_REDIS_URL),
+            "KEY_PREFIX": "pomoc",
+            # A Redis that stops answering slows requests by seconds, not for ever.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif POMOC_CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": POMOC_CACHE_TABLE,
+            # Culling scans the table; with throttle keys of 1-60 min it rarely needs to.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+elif POMOC_CACHE == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"POMOC_CACHE must be 'database', 'redis' or 'locmem', not {POMOC_CACHE!r}."
+    )
+
+# django-q2: the ORM broker by default, so nothing but PostgreSQL is needed; Redis with
+# POMOC_REDIS_URL when several worker machines share the work.
 Q_CLUSTER = {
     "name": "pomoc",
     "workers": int(os.environ.get("POMOC_Q_WORKERS", "2")),
@@ -245,9 +320,9 @@ Q_CLUSTER = {
     "orm": "default",
     "label": "Django Q",
 }
-if os.environ.get("POMOC_Q_REDIS"):
+if POMOC_REDIS_URL:
     Q_CLUSTER.pop("orm")
-    Q_CLUSTER["redis"] = os.environ["POMOC_Q_REDIS"]
+    Q_CLUSTER["redis"] = POMOC_REDIS_URL
 
 # Geocoding: "gazetteer" (offline, the default: production networks fail and tests have none)
 # or a geopy provider name such as "nominatim" with its options.
@@ -276,13 +351,50 @@ POMOC_GEOCODER_OPTIONS = {
     "country_codes": os.environ.get("POMOC_GEOCODER_COUNTRY", ",".join(POMOC_COUNTRIES)),
 }
 
+# Logs go to stderr: plain lines for people, or one JSON object per line
+# (POMOC_LOG_FORMAT=json, python-json-logger) for a log collector.
+POMOC_LOG_FORMAT = os.environ.get("POMOC_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC: Django switches a process's local time zone to Prague's.
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if POMOC_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("POMOC_LOG_LEVEL", "INFO")},
 }
 
+# Errors to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set: unhandled
+# exceptions in views and tasks, and ERROR log lines. No personal data is sent: Pomoc's users
+# are people in a crisis, so neither IP addresses nor cookies nor request bodies leave the site.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", POMOC_ENV),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# Readiness (/readyz, ops/checks.py): which checks run by default and when they fail.
+POMOC_READY_CHECKS = env_list("POMOC_READY_CHECKS", ["database", "cache", "queue", "full_pass"])
+POMOC_READY_MAX_QUEUE = int(os.environ.get("POMOC_READY_MAX_QUEUE", "1000"))
 # The REST API at /api/v1/: session (browser) and token (apps, scripts) authentication, JSON
 # errors naming the field (posts.api.exceptions), throttling per IP for anonymous clients, per
 # user for signed-in ones and stricter for creating posts and obtaining tokens.
@@ -432,6 +544,13 @@ POMOC_MATCHING_ON_SAVE = os.environ.get("POMOC_MATCHING_ON_SAVE", "async")
 # does the work; one per core).
 POMOC_MATCHING_WORKERS = int(os.environ.get("POMOC_MATCHING_WORKERS", "2"))
 POMOC_MATCHING_FULL_PASS_MINUTES = int(os.environ.get("POMOC_MATCHING_FULL_PASS_MINUTES", "5"))
+# /readyz fails when the last full pass finished longer ago than this (three missed passes, and
+# at least half an hour: a pass at 10^5 posts takes about a minute under load).
+POMOC_READY_MAX_PASS_AGE_MINUTES = int(
+    os.environ.get(
+        "POMOC_READY_MAX_PASS_AGE_MINUTES", str(max(30, 3 * POMOC_MATCHING_FULL_PASS_MINUTES))
+    )
+)
 
 # Match lifecycle (issue 5): how long a proposal waits for a coordinator, when an approved match
 # nobody answered is reminded once, and when it expires. Days.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Pomoc needs on a Debian machine and keeps it installed:
-#   - Debian packages (PostgreSQL + PostGIS, gettext, and for the browser tests Chromium),
+#   - Debian packages (PostgreSQL + PostGIS, gettext, and for the tests Chromium and Redis),
 #   - a virtualenv in .venv/ built from pyproject.toml, rebuilt only when pyproject.toml changes.
 # Safe to run again: every step checks first, so a second run takes about a second.
 set -euo pipefail
@@ -10,6 +10,10 @@ PG_MAJOR="${POMOC_PG_MAJOR:-15}"
 APT_PACKAGES=("postgresql-${PG_MAJOR}-postgis-3" "gettext" "python3-venv")
 if [[ "${POMOC_WITH_BROWSER:-0}" == "1" ]]; then
   APT_PACKAGES+=("chromium" "chromium-driver")
+fi
+# The private Redis (scripts/redis.sh): for the tests of scale-out, or a run that asks for it.
+if [[ "${POMOC_WITH_BROWSER:-0}" == "1" || "${POMOC_WITH_REDIS:-0}" == "1" ]]; then
+  APT_PACKAGES+=("redis-server")
 fi
 
 missing=()

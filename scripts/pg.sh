@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's own PostGIS cluster: data in var/pg, socket in var/pg/run, 127.0.0.1 only,
-# on a port no system server uses (POMOC_PG_PORT, default 54329).
+# on a port no system server uses (POMOC_PG_PORT, default 54329). POMOC_PG_ROOT puts it in another
+# folder (a test starts a whole `make run` on a cluster of its own).
 #   scripts/pg.sh start   create the cluster if needed, start it if stopped; prints "started" or "running"
 #   scripts/pg.sh stop    stop it if it runs
 #   scripts/pg.sh status
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 PG_MAJOR="${POMOC_PG_MAJOR:-15}"
 PORT="${POMOC_PG_PORT:-54329}"
 BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
-ROOT="$(pwd)/var/pg"
+ROOT="${POMOC_PG_ROOT:-$(pwd)/var/pg}"
 DATA="$ROOT/data"
 RUN="$ROOT/run"
 LOG="$ROOT/server.log"

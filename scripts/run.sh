@@ -1,32 +1,51 @@
 #!/usr/bin/env bash
-# `make run`: the whole service on http://127.0.0.1:8000 — web, matcher worker and the private
-# PostGIS — with demo data. Ctrl-C stops what this script started, and nothing else.
+# `make run`: the whole service on http://127.0.0.1:8000 — gunicorn (scripts/serve.sh) serving
+# the site and its static files (whitenoise), the django-q2 cluster and the private PostGIS —
+# with demo data. Ctrl-C or SIGTERM stops everything this script started, and nothing else.
+#   POMOC_BIND (127.0.0.1:8000), POMOC_WEB_WORKERS (2 x cores + 1): see gunicorn.conf.py.
+#   POMOC_WITH_REDIS=1: also start the private Redis (scripts/redis.sh) and use it as the cache
+#   and the queue broker (POMOC_REDIS_URL, unless already set to another Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Settings default to production (secret key required, DEBUG off); this is a developer's run.
+# Settings default to production (secret key required, DEBUG off); this is a developer's machine,
+# but served as in production: DEBUG off, static files collected and served by whitenoise.
 export POMOC_ENV=development
+export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 
 scripts/bootstrap.sh
 pg_state="$(scripts/pg.sh start)"
+redis_state=""
 pids=()
 cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  # Stop the cluster only if this run started it.
+  # Stop the cluster (and Redis) only if this run started it.
+  if [[ "$redis_state" == "started" ]]; then scripts/redis.sh stop || true; fi
   if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
 }
-trap cleanup INT TERM EXIT
+# A signal stops the service and ends the script, even one that arrives during start-up (bash
+# runs the trap once the command in progress, e.g. seed_demo, has finished).
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
 
+if [[ "${POMOC_WITH_REDIS:-0}" == "1" ]]; then
+  redis_state="$(scripts/redis.sh start)"
+  export POMOC_REDIS_URL="${POMOC_REDIS_URL:-redis://127.0.0.1:${POMOC_REDIS_PORT:-63790}/0}"
+fi
 scripts/createdb.sh
 PY=.venv/bin/python
 scripts/compilemessages.sh
 $PY manage.py migrate --noinput -v 0
+$PY manage.py createcachetable
+$PY manage.py collectstatic --noinput -v 0
 $PY manage.py seed_demo
 $PY manage.py qcluster &
 pids+=($!)
-$PY manage.py runserver "${POMOC_BIND:-127.0.0.1:8000}" &
+scripts/serve.sh &
 pids+=($!)
 echo "Pomoc runs on http://${POMOC_BIND:-127.0.0.1:8000}/ (admin: /admin/, demo login coordinator@pomoc.example / pomoc-demo). Ctrl-C stops it."
 # Either process dying ends the whole service, so a crash is not hidden behind a live half.
+# (`wait -n` returns early when a trapped signal arrives; the trap then stops the rest.)
 wait -n

@@ -153,3 +153,14 @@ def register_person(operator, *, phone: str = "+420 777 900 100", **overrides):
     }
     fields.update(overrides)
     return managed_person_register(operator=operator, **fields)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database also gets the database cache's table, as `make run` creates it: tests
+    that start servers or workers against the test database share state through it."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", settings.POMOC_CACHE_TABLE, verbosity=0)

@@ -16,7 +16,14 @@ from notifications.models import Notification
 
 
 class ChannelError(Exception):
-    """The channel could not deliver now; the delivery is retried later."""
+    """The channel could not deliver now; the delivery is retried later.
+
+    ``permanent``: the other side refused for good (an SMTP 5xx such as "550 no such mailbox"),
+    so the delivery is given up after a few attempts instead of being retried for a week."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Channel(Protocol):

@@ -37,4 +37,17 @@ class EmailChannel:
         try:
             message.send(fail_silently=False)
         except (TimeoutError, smtplib.SMTPException, OSError) as error:
-            raise ChannelError(f"{type(error).__name__}: {error}") from error
+            raise ChannelError(
+                f"{type(error).__name__}: {error}", permanent=smtp_refused_for_good(error)
+            ) from error
+
+
+def smtp_refused_for_good(error: BaseException) -> bool:
+    """A 5xx reply is permanent (RFC 5321 4.2.1); 4xx replies, timeouts and refused connections
+    are transient. With several recipients refused, only if every one was refused for good."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False

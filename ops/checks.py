@@ -1,0 +1,102 @@
+"""Readiness checks for load balancers and monitoring: each answers whether one thing the site
+depends on works now, and says why not. Plain functions; ``ops.views`` turns them into JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+def check_database() -> CheckResult:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return CheckResult(ok=True)
+
+
+def check_cache() -> CheckResult:
+    # A round trip through the shared cache, with a value no other probe writes.
+    key = f"pomoc:readyz:{secrets.token_hex(8)}"
+    value = secrets.token_hex(8)
+    cache.set(key, value, timeout=30)
+    seen = cache.get(key)
+    cache.delete(key)
+    return CheckResult(ok=seen == value, detail={"backend": settings.POMOC_CACHE})
+
+
+def check_queue() -> CheckResult:
+    """Tasks waiting in django-q2's broker (the OrmQ table or the Redis list)."""
+    from django_q.brokers import get_broker
+
+    waiting = get_broker().queue_size()
+    limit = settings.POMOC_READY_MAX_QUEUE
+    return CheckResult(ok=waiting <= limit, detail={"waiting": waiting, "limit": limit})
+
+
+def check_full_pass() -> CheckResult:
+    """How long ago the last full matching pass finished. Passes run every few minutes; when the
+    last is far older, the workers are down or stuck and new needs get no proposals."""
+    from matching.models import MatchRun, RunKind
+
+    limit_minutes = settings.POMOC_READY_MAX_PASS_AGE_MINUTES
+    finished = (
+        MatchRun.objects.filter(kind=RunKind.FULL, skipped=False, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    if finished is None:
+        return CheckResult(
+            ok=False, detail={"last_finished_at": None, "limit_minutes": limit_minutes}
+        )
+    age = timezone.now() - finished
+    return CheckResult(
+        ok=age <= dt.timedelta(minutes=limit_minutes),
+        detail={
+            "last_finished_at": finished.isoformat(),
+            "age_seconds": round(age.total_seconds()),
+            "limit_minutes": limit_minutes,
+        },
+    )
+
+
+CHECKS: dict[str, Callable[[], CheckResult]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "queue": check_queue,
+    "full_pass": check_full_pass,
+}
+
+
+def run_checks(names: list[str]) -> dict[str, dict[str, object]]:
+    """Run the named checks; a check that raises has failed, with the error's type and text.
+    The database check comes first: when it fails, the checks that read tables are not run."""
+    results: dict[str, dict[str, object]] = {}
+    reads_tables = {"full_pass"} | (set() if settings.POMOC_REDIS_URL else {"queue"})
+    database_down = False
+    for name in names:
+        if database_down and name in reads_tables:
+            results[name] = {"ok": False, "error": "database unavailable"}
+            continue
+        try:
+            result = CHECKS[name]()
+        except Exception as error:  # any failure is an answer here, never a 500
+            results[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+        else:
+            results[name] = {"ok": result.ok, **result.detail}
+        if name == "database" and not results[name]["ok"]:
+            database_down = True
+    return results

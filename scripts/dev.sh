@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make dev`: for developers — Django's runserver with auto-reload and DEBUG on, the django-q2
+# cluster and the private PostGIS. Ctrl-C stops what this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export POMOC_ENV=development
+
+scripts/bootstrap.sh
+pg_state="$(scripts/pg.sh start)"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
+}
+# A signal stops the service and ends the script, even one that arrives during start-up (bash
+# runs the trap once the command in progress, e.g. seed_demo, has finished).
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
+
+scripts/createdb.sh
+PY=.venv/bin/python
+scripts/compilemessages.sh
+$PY manage.py migrate --noinput -v 0
+$PY manage.py createcachetable
+$PY manage.py seed_demo
+$PY manage.py qcluster &
+pids+=($!)
+$PY manage.py runserver "${POMOC_BIND:-127.0.0.1:8000}" &
+pids+=($!)
+echo "Pomoc (development server) runs on http://${POMOC_BIND:-127.0.0.1:8000}/. Ctrl-C stops it."
+wait -n
