@@ -9,9 +9,19 @@ from posts.services import post_set_status
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name_cs", "name_uk", "name_en", "parent", "sensitive", "position"]
+    list_display = [
+        "slug",
+        "name_cs",
+        "name_uk",
+        "name_ru",
+        "name_pl",
+        "name_en",
+        "parent",
+        "sensitive",
+        "position",
+    ]
     list_filter = ["sensitive", "parent"]
-    search_fields = ["slug", "name_cs", "name_uk", "name_en"]
+    search_fields = ["slug", "name_cs", "name_uk", "name_ru", "name_pl", "name_en"]
     list_editable = ["sensitive", "position"]
 
 

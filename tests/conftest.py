@@ -23,6 +23,9 @@ def seeded_categories(transactional_db):
     importlib.import_module("posts.migrations.0005_category_needs_verification").vet_accommodation(
         apps, None
     )
+    importlib.import_module("posts.migrations.0006_category_name_ru_pl").name_in_russian_and_polish(
+        apps, None
+    )
 
 
 @pytest.fixture
