@@ -55,7 +55,14 @@ def test_signup_page_is_translated(client):
 
 
 @pytest.mark.parametrize(
-    ("language", "pattern"), [("cs", "%d.%m.%Y"), ("uk", "%d.%m.%Y"), ("en", "%m/%d/%Y")]
+    ("language", "pattern"),
+    [
+        ("cs", "%d.%m.%Y"),
+        ("uk", "%d.%m.%Y"),
+        ("ru", "%d.%m.%Y"),
+        ("pl", "%d.%m.%Y"),
+        ("en", "%m/%d/%Y"),
+    ],
 )
 def test_dates_are_localised(client, volunteer, language, pattern):
     offer = factories.OfferFactory(owner=volunteer, valid_from=dt.date(2026, 3, 7))
