@@ -60,7 +60,7 @@ def test_signup_page_is_translated(client):
         ("cs", "%d.%m.%Y"),
         ("uk", "%d.%m.%Y"),
         ("ru", "%d.%m.%Y"),
-        ("pl", "%d.%m.%Y"),
+        ("pl", "%d-%m-%Y"),  # Django's Polish short format
         ("en", "%m/%d/%Y"),
     ],
 )
