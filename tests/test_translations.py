@@ -82,15 +82,34 @@ def test_translations_keep_their_placeholders(code):
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("ru", ["1 результат", "3 результата", "5 результатов", "11 результатов", "21 результат"]),
-        ("pl", ["1 wynik", "3 wyniki", "5 wyników", "12 wyników", "22 wyniki"]),
+        (
+            "ru",
+            [
+                "1 активное предложение",
+                "3 активных предложения",
+                "5 активных предложений",
+                "11 активных предложений",
+                "21 активное предложение",
+            ],
+        ),
+        (
+            "pl",
+            [
+                "1 aktywna oferta",
+                "3 aktywne oferty",
+                "5 aktywnych ofert",
+                "12 aktywnych ofert",
+                "22 aktywne oferty",
+            ],
+        ),
     ],
 )
 def test_plurals_follow_the_languages_grammar(code, expected):
     counts = [int(text.split()[0]) for text in expected]
     with translation.override(code):
         shown = [
-            translation.ngettext("%(counter)s result", "%(counter)s results", n) % {"counter": n}
+            translation.ngettext("%(counter)s active offer", "%(counter)s active offers", n)
+            % {"counter": n}
             for n in counts
         ]
     assert shown == expected
