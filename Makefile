@@ -41,4 +41,4 @@ restore:
 	@bash scripts/restore.sh $(FILE)
 
 messages:
-	POMOC_ENV=development .venv/bin/python manage.py makemessages -l cs -l uk -l en --ignore=.venv --ignore=var
+	POMOC_ENV=development .venv/bin/python manage.py makemessages -l cs -l uk -l ru -l pl -l en --ignore=.venv --ignore=var --ignore=tests

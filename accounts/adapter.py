@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -15,6 +18,19 @@ def _in_preferred_language(request: HttpRequest, url: str) -> str:
     url = translate_url(url, language)
     translation.activate(language)
     return url
+
+
+@contextlib.contextmanager
+def _recipient_language(user) -> Iterator[None]:
+    """An account email in the language its recipient chose, not the page's: someone who signs
+    up in Polish on the English page, or asks for a password reset from a borrowed phone set
+    to Czech, gets the message in the language they read."""
+    language = getattr(user, "preferred_language", "")
+    if language not in dict(settings.LANGUAGES):
+        yield
+        return
+    with translation.override(language):
+        yield
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,3 +52,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if language in dict(settings.LANGUAGES) and isinstance(response, HttpResponseRedirect):
             response["Location"] = translate_url(response["Location"], language)
         return response
+
+    def send_confirmation_mail(self, request: HttpRequest, emailconfirmation, signup: bool) -> None:
+        # The confirmation link is built inside, so it opens in that language too.
+        with _recipient_language(emailconfirmation.email_address.user):
+            super().send_confirmation_mail(request, emailconfirmation, signup)
+
+    def send_password_reset_mail(self, user, email: str, context: dict) -> None:
+        language = getattr(user, "preferred_language", "")
+        if context.get("password_reset_url") and language in dict(settings.LANGUAGES):
+            # Built on the page the reset was asked from; open it in the email's language.
+            # Translated before switching: resolving "/cs/..." only works while Czech is active.
+            url = translate_url(context["password_reset_url"], language)
+            context = {**context, "password_reset_url": url}
+        with _recipient_language(user):
+            super().send_password_reset_mail(user, email, context)

@@ -184,7 +184,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "cs"
-LANGUAGES = [("cs", _("Czech")), ("uk", _("Ukrainian")), ("en", _("English"))]
+LANGUAGES = [
+    ("cs", _("Czech")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("pl", _("Polish")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Prague"
 USE_I18N = True

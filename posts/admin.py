@@ -13,6 +13,8 @@ class CategoryAdmin(admin.ModelAdmin):
         "slug",
         "name_cs",
         "name_uk",
+        "name_ru",
+        "name_pl",
         "name_en",
         "parent",
         "sensitive",
@@ -20,7 +22,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "position",
     ]
     list_filter = ["sensitive", "parent"]
-    search_fields = ["slug", "name_cs", "name_uk", "name_en"]
+    search_fields = ["slug", "name_cs", "name_uk", "name_ru", "name_pl", "name_en"]
     list_editable = ["sensitive", "lifetime_days", "position"]
 
 

@@ -52,6 +52,8 @@ class Category(models.Model):
     name_cs = models.CharField(_("name (Czech)"), max_length=100)
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_pl = models.CharField(_("name (Polish)"), max_length=100)
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,

@@ -26,6 +26,9 @@ def seeded_categories(transactional_db):
     importlib.import_module("posts.migrations.0006_category_lifetime_days").set_lifetimes(
         apps, None
     )
+    importlib.import_module("posts.migrations.0007_category_name_ru_pl").name_in_russian_and_polish(
+        apps, None
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from needs.models import Need
@@ -28,13 +29,24 @@ def test_admin_lists_offers_with_filters_for_a_coordinator(client):
     assert "Warm blankets" in response.content.decode()
 
 
-def test_category_taxonomy_is_seeded_in_three_languages():
+def test_category_taxonomy_is_seeded_in_every_language():
     housing = Category.objects.get(slug="accommodation")
-    assert (housing.name_cs, housing.name_uk, housing.name_en) == (
+    assert (
+        housing.name_cs,
+        housing.name_uk,
+        housing.name_ru,
+        housing.name_pl,
+        housing.name_en,
+    ) == (
         "Ubytování",
         "Житло",
+        "Жильё",
+        "Zakwaterowanie",
         "Accommodation",
     )
+    # Every category the site ships with has a name in every language the site offers.
+    for code, _name in settings.LANGUAGES:
+        assert not Category.objects.filter(**{f"name_{code}": ""}).exists(), code
     assert housing.sensitive
     assert Category.objects.filter(parent=housing).count() >= 2
     top_level = set(Category.objects.filter(parent=None).values_list("slug", flat=True))

@@ -58,7 +58,18 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["id", "slug", "name", "name_cs", "name_uk", "name_en", "parent", "sensitive"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "name_cs",
+            "name_uk",
+            "name_ru",
+            "name_pl",
+            "name_en",
+            "parent",
+            "sensitive",
+        ]
 
 
 def _viewer(serializer: serializers.BaseSerializer) -> Viewer:

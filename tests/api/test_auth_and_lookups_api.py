@@ -30,6 +30,16 @@ def test_categories_are_listed_with_parents_and_sensitivity_in_one_query(
     assert by_slug["clothes"]["name_en"] == "Clothes and shoes"
 
 
+@pytest.mark.parametrize(
+    ("language", "name"), [("ru", "Одежда и обувь"), ("pl", "Odzież i obuwie")]
+)
+def test_categories_are_named_in_russian_and_polish(api, language, name):
+    response = api.get("/api/v1/categories/", HTTP_ACCEPT_LANGUAGE=language)
+    clothes = next(row for row in response.json() if row["slug"] == "clothes")
+    assert clothes["name"] == name
+    assert (clothes["name_ru"], clothes["name_pl"]) == ("Одежда и обувь", "Odzież i obuwie")
+
+
 def test_place_lookup_resolves_a_name_in_any_spelling_and_suggests(api):
     response = api.get("/api/v1/places/", {"q": "Пльзень"})
     assert response.status_code == 200

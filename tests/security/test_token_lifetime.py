@@ -84,7 +84,8 @@ def test_changing_the_password_on_the_web_revokes_api_tokens():
 
 
 def test_resetting_the_password_by_email_revokes_api_tokens():
-    user = factories.UserFactory()
+    # The reset email and its link are in the account's language (accounts.adapter).
+    user = factories.UserFactory(preferred_language="en")
     token = token_for(user)
     browser = Client()
     browser.post("/en/accounts/password/reset/", {"email": user.email})

@@ -148,3 +148,21 @@ def test_password_reset_sends_mail(client, volunteer):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert volunteer.email in mail.outbox[0].to
+
+
+def test_confirmation_email_is_in_the_language_chosen_at_sign_up(client):
+    # Signed up on the English page, but chose Polish.
+    response = _signup(client, preferred_language="pl")
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "potwierdź" in message.subject.lower()
+    assert "/pl/accounts/confirm-email/" in message.body
+
+
+def test_password_reset_email_is_in_the_account_language(client):
+    factories.UserFactory(email="ivan@example.org", preferred_language="ru")
+    # Asked for on a Czech page (say, a borrowed phone).
+    client.post("/cs/accounts/password/reset/", {"email": "ivan@example.org"})
+    [message] = mail.outbox
+    assert "сброс" in message.subject.lower() and "пароля" in message.subject
+    assert "/ru/accounts/password/reset/key/" in message.body

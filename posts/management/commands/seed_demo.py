@@ -145,8 +145,14 @@ class Command(BaseCommand):
                 self._user(demo_email("volunteer", n), [Role.VOLUNTEER], f"Dobrovolník {n}")
                 for n in range(1, 13)
             ]
+            # Many people from Ukraine read Russian more easily; every fourth demo refugee does,
+            # so the demo shows Russian notifications too.
             in_need = [
                 self._user(demo_email("refugee", n), [Role.IN_NEED], f"Олена {n}", language="uk")
+                if n % 4
+                else self._user(
+                    demo_email("refugee", n), [Role.IN_NEED], f"Ирина {n}", language="ru"
+                )
                 for n in range(1, 13)
             ]
             # The role alone grants nothing (accounts.scopes): the demo coordinator looks after
