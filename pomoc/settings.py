@@ -395,6 +395,8 @@ if SENTRY_DSN:
         release=os.environ.get("SENTRY_RELEASE") or None,
         send_default_pii=False,
         max_request_body_size="never",
+        # Frame locals hold what the code was handling: session keys, emails, phone numbers.
+        include_local_variables=False,
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
 

@@ -59,8 +59,14 @@ class FakeSentry(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":
+            # sentry-sdk prefers brotli when the package is installed (whitenoise[brotli] is).
+            import brotli
+
+            body = brotli.decompress(body)
         FakeSentry.envelopes.append((self.path, body))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
