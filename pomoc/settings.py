@@ -497,3 +497,17 @@ POMOC_PRIVATE_ROOT = Path(os.environ.get("POMOC_PRIVATE_ROOT", BASE_DIR / "var" 
 POMOC_DATA_EXPORT_INLINE_MAX_ROWS = int(os.environ.get("POMOC_DATA_EXPORT_INLINE_MAX_ROWS", "500"))
 # How long the signed link to a download works (and the file is kept).
 POMOC_DATA_EXPORT_LINK_HOURS = int(os.environ.get("POMOC_DATA_EXPORT_LINK_HOURS", "24"))
+
+# --- Public statistics, directory, newsletter, catalogue submissions (issue 16) ------------------
+INSTALLED_APPS += ["stats", "newsletter"]
+# How long the public statistics are cached (they are counted over every post and match).
+POMOC_STATS_CACHE_SECONDS = env_int("POMOC_STATS_CACHE_SECONDS", 300)
+# How many weeks, this one included, the statistics count by week.
+POMOC_STATS_WEEKS = env_int("POMOC_STATS_WEEKS", 12)
+# Newsletter: a confirmation link works this long; unconfirmed subscriptions are then deleted.
+POMOC_NEWSLETTER_CONFIRM_HOURS = env_int("POMOC_NEWSLETTER_CONFIRM_HOURS", 48)
+# Subscription requests per client address per hour (then 429).
+POMOC_NEWSLETTER_RATE_LIMIT = env_int("POMOC_NEWSLETTER_RATE_LIMIT", 5)
+# An issue goes out through the outbox this many emails at a time, one batch a minute.
+POMOC_NEWSLETTER_BATCH_SIZE = env_int("POMOC_NEWSLETTER_BATCH_SIZE", 200)
+POMOC_NEWSLETTER_BATCH_INTERVAL_SECONDS = env_int("POMOC_NEWSLETTER_BATCH_INTERVAL_SECONDS", 60)

@@ -17,6 +17,8 @@ from pomoc import views
 # The REST API lives outside the language prefix; each app adds its own router here.
 api_v1 = [
     path("", include("catalogue.api.urls")),
+    path("", include("stats.api.urls")),
+    path("", include("newsletter.api.urls")),
     path("", include("pomoc.api_urls")),  # categories, places, offers, needs, tokens
 ]
 
@@ -49,6 +51,8 @@ urlpatterns += i18n_patterns(
     path("", include("matching.urls")),
     path("", include("moderation.urls")),  # reports; /coordination/moderation/ and /dashboard/
     path("", include("privacy.urls")),  # /privacy/
+    path("", include("stats.urls")),  # /statistics/
+    path("newsletter/", include("newsletter.urls")),
     prefix_default_language=True,
 )
 
