@@ -16,4 +16,6 @@ class IssueForm(forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["subject_en", "body_en", "subject_cs", "body_cs", "subject_uk", "body_uk"]
-        widgets = {name: forms.Textarea(attrs={"rows": 10}) for name in ["body_en", "body_cs", "body_uk"]}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 10}) for name in ["body_en", "body_cs", "body_uk"]
+        }

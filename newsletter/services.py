@@ -26,7 +26,7 @@ from django_q.tasks import async_task
 
 from accounts.models import User
 from accounts.scopes import user_is_platform_coordinator
-from newsletter.models import FALLBACK_LANGUAGE, LANGUAGES, Issue, Subscriber, new_key
+from newsletter.models import FALLBACK_LANGUAGE, LANGUAGES, Issue, Subscriber
 from notifications.models import Delivery, Notification
 from notifications.services import absolute_url
 
@@ -91,7 +91,9 @@ def _send_confirmation(subscriber: Subscriber) -> None:
         "hours": settings.POMOC_NEWSLETTER_CONFIRM_HOURS,
     }
     with translation.override(subscriber.language):
-        subject = " ".join(render_to_string("newsletter/email/confirm_subject.txt", context).split())
+        subject = " ".join(
+            render_to_string("newsletter/email/confirm_subject.txt", context).split()
+        )
         text = render_to_string("newsletter/email/confirm_body.txt", context)
     notification = Notification.objects.create(
         recipient=None,
@@ -129,9 +131,11 @@ def subscription_request(*, email: str, language: str, client: str | None = None
         subscriber = Subscriber(email=email, language=language, requested_at=now)
         subscriber.full_clean()
         subscriber.save()
-    elif subscriber.status == Subscriber.Status.CONFIRMED:
-        return
-    elif now - subscriber.requested_at < RESEND_AFTER:
+    elif (
+        subscriber.status == Subscriber.Status.CONFIRMED
+        or now - subscriber.requested_at < RESEND_AFTER
+    ):
+        # Already subscribed, or a confirmation went out moments ago: nothing to send.
         return
     else:
         subscriber.language, subscriber.requested_at = language, now

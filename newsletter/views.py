@@ -49,7 +49,9 @@ def subscribe_sent(request: HttpRequest) -> HttpResponse:
 
 def _link_error(request: HttpRequest, error: services.LinkInvalid) -> HttpResponse:
     expired = isinstance(error, services.LinkExpired)
-    return render(request, "newsletter/confirm.html", {"expired": expired, "invalid": True}, status=400)
+    return render(
+        request, "newsletter/confirm.html", {"expired": expired, "invalid": True}, status=400
+    )
 
 
 # Confirming takes a POST: mail scanners open links in emails, and a GET that confirmed would
@@ -91,7 +93,9 @@ def archive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such issue."))
     subject, body = issue.text_in(request.LANGUAGE_CODE)
     return render(
-        request, "newsletter/archive_detail.html", {"issue": issue, "subject": subject, "body": body}
+        request,
+        "newsletter/archive_detail.html",
+        {"issue": issue, "subject": subject, "body": body},
     )
 
 

@@ -92,9 +92,7 @@ def raw_stats(*, today: dt.date | None = None, weeks: int | None = None) -> RawS
         for week, total in _grouped(recent, TruncWeek("created_at")).items():
             day = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
             raw.by_week.setdefault(week_start(day), dict.fromkeys(SIDES, 0))[side] += total
-        raw.totals[side] = sum(
-            row[side] for row in raw.by_category.values()
-        )
+        raw.totals[side] = sum(row[side] for row in raw.by_category.values())
     for offset in range(weeks):
         raw.by_week.setdefault(first_week + dt.timedelta(weeks=offset), dict.fromkeys(SIDES, 0))
     raw.outcomes = _grouped(Match.objects.all(), F("status"))
@@ -110,8 +108,7 @@ def raw_stats(*, today: dt.date | None = None, weeks: int | None = None) -> RawS
 
 def _publish_rows(rows: list[tuple[dict[str, Any], dict[str, int]]]) -> list[dict[str, Any]]:
     return [
-        {**label, **{side: publish_count(counts[side]) for side in SIDES}}
-        for label, counts in rows
+        {**label, **{side: publish_count(counts[side]) for side in SIDES}} for label, counts in rows
     ]
 
 
@@ -128,29 +125,34 @@ def publish(raw: RawStats) -> dict[str, Any]:
     }
     by_category = _publish_rows(
         [
-            ({"category": category.slug, "name": category.name},
-             raw.by_category.get(pk, dict.fromkeys(SIDES, 0)))
+            (
+                {"category": category.slug, "name": category.name},
+                raw.by_category.get(pk, dict.fromkeys(SIDES, 0)),
+            )
             for pk, category in categories.items()
         ]
     )
     regions = sorted(raw.by_region, key=lambda region: (not region, region))
-    by_region = _publish_rows(
-        [({"region": region}, raw.by_region[region]) for region in regions]
-    )
+    by_region = _publish_rows([({"region": region}, raw.by_region[region]) for region in regions])
     weeks = sorted(raw.by_week)
     by_week = _publish_rows(
         [
             (
-                {"week": f"{week.isocalendar().year}-W{week.isocalendar().week:02d}",
-                 "starts": week.isoformat()},
+                {
+                    "week": f"{week.isocalendar().year}-W{week.isocalendar().week:02d}",
+                    "starts": week.isoformat(),
+                },
                 raw.by_week[week],
             )
             for week in weeks
         ]
     )
     outcomes = [
-        {"status": status.value, "name": str(status.label),
-         "matches": publish_count(raw.outcomes.get(status.value, 0))}
+        {
+            "status": status.value,
+            "name": str(status.label),
+            "matches": publish_count(raw.outcomes.get(status.value, 0)),
+        }
         for status in MatchStatus
     ]
     return {

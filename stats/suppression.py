@@ -53,9 +53,7 @@ def publish_row(counts: Mapping[str, int]) -> dict[str, Published]:
     return {key: publish_count(value) for key, value in counts.items()}
 
 
-def publish_duration_days(
-    days: float | None, *, people: int, decimals: int = 1
-) -> float | None:
+def publish_duration_days(days: float | None, *, people: int, decimals: int = 1) -> float | None:
     """A median or percentile in days, only when it is computed over at least THRESHOLD
     needs: a median of one or two is that person's own waiting time."""
     if days is None or people < THRESHOLD:

@@ -9,8 +9,6 @@ router = SimpleRouter()
 router.register("newsletter/issues", IssueViewSet, basename="api-newsletter-issue")
 
 urlpatterns = [
-    path(
-        "newsletter/subscriptions/", SubscriptionView.as_view(), name="api-newsletter-subscribe"
-    ),
+    path("newsletter/subscriptions/", SubscriptionView.as_view(), name="api-newsletter-subscribe"),
     *router.urls,
 ]

@@ -41,7 +41,11 @@ class SubscriptionView(APIView):
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
         return Response(
-            {"detail": _("If the address can receive the newsletter, a confirmation email is on its way.")},
+            {
+                "detail": _(
+                    "If the address can receive the newsletter, a confirmation email is on its way."
+                )
+            },
             status=status.HTTP_202_ACCEPTED,
         )
 
