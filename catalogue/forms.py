@@ -133,6 +133,8 @@ class ProjectReviewForm(forms.Form):
 
 
 class OrganisationProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [

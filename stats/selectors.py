@@ -41,7 +41,6 @@ class RawStats:
     by_region: dict[str, dict[str, int]] = field(default_factory=dict)
     by_week: dict[dt.date, dict[str, int]] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
-    totals: dict[str, int] = field(default_factory=dict)
     connected_needs: int = 0
     median_days: float | None = None
     p75_days: float | None = None
@@ -92,7 +91,6 @@ def raw_stats(*, today: dt.date | None = None, weeks: int | None = None) -> RawS
         for week, total in _grouped(recent, TruncWeek("created_at")).items():
             day = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
             raw.by_week.setdefault(week_start(day), dict.fromkeys(SIDES, 0))[side] += total
-        raw.totals[side] = sum(row[side] for row in raw.by_category.values())
     for offset in range(weeks):
         raw.by_week.setdefault(first_week + dt.timedelta(weeks=offset), dict.fromkeys(SIDES, 0))
     raw.outcomes = _grouped(Match.objects.all(), F("status"))
@@ -112,13 +110,15 @@ def _publish_rows(rows: list[tuple[dict[str, Any], dict[str, int]]]) -> list[dic
     ]
 
 
-def _totals(counts: list[dict[str, int]]) -> dict[str, Published]:
-    return {side: publish_total(row[side] for row in counts) for side in SIDES}
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Published]:
+    """Totals of a published table, from its published cells only."""
+    return {side: publish_total(row[side] for row in rows) for side in SIDES}
 
 
 def publish(raw: RawStats) -> dict[str, Any]:
     """The published statistics: every count through ``publish_count``, every total from
-    the true sum through ``publish_total``; the durations only over five needs or more."""
+    the table's published cells through ``publish_total``; the durations only over five
+    needs or more."""
     categories = {
         category.pk: category
         for category in Category.objects.filter(parent__isnull=True).order_by("position", "slug")
@@ -157,17 +157,19 @@ def publish(raw: RawStats) -> dict[str, Any]:
     ]
     return {
         "rule": gettext(
-            "Counts of 1–4 are shown as “<5”; every other count and every total is rounded "
-            "to the nearest multiple of 5; times are shown only over at least 5 needs."
+            "Counts of 1–4 are shown as “<5” and every other count is rounded to the nearest "
+            "multiple of 5. Totals are added up from the figures shown (each “<5” counted as "
+            "2.5) and rounded again, so they may differ slightly between tables. Times are "
+            "shown only when at least 5 needs were connected."
         ),
-        "totals": _totals(list(raw.by_category.values())),
+        "totals": _totals(by_category),
         "by_category": by_category,
         "by_region": by_region,
-        "by_region_totals": _totals(list(raw.by_region.values())),
+        "by_region_totals": _totals(by_region),
         "by_week": by_week,
-        "by_week_totals": _totals(list(raw.by_week.values())),
+        "by_week_totals": _totals(by_week),
         "match_outcomes": outcomes,
-        "match_outcomes_total": publish_total(raw.outcomes.values()),
+        "match_outcomes_total": publish_total(row["matches"] for row in outcomes),
         "time_to_connection": {
             "needs_connected": publish_count(raw.connected_needs),
             "median_days": publish_duration_days(raw.median_days, people=raw.connected_needs),

@@ -5,15 +5,18 @@ The rule (README, "Public statistics"):
 1. A count of 0 is published as 0.
 2. A count of 1–4 is published as ``"<5"`` (primary suppression): a handful of people in one
    region, category or week could be recognised.
-3. Every other count, and every total, is published rounded to the nearest multiple of 5
-   (5–7 → 5, 8–12 → 10, ...). Totals are rounded from the true sum, never summed from
-   published cells.
+3. Every other count is published rounded to the nearest multiple of 5 (5–7 → 5, 8–12 → 10).
+4. A total is computed from the *published* cells of its table, never from the true counts:
+   the rounded cells, each "<5" counted as 2.5, rounded to a multiple of 5 (a table whose
+   only non-zero cell is "<5" has the total "<5"). A total therefore adds nothing to what the
+   cells already say, and subtracting cells from it cannot recover a suppressed cell. The
+   price: totals are estimates and may differ a little between tables.
 
-Why rounding and not only suppression: offers by region and offers by category add up to the
-same number. If any table published exact counts, its sum would give that number exactly and
-subtracting the exact cells of another table would recover the one suppressed cell there.
-With every published figure uncertain by up to ±2, subtraction only ever yields a range of
-several people, never a suppressed cell's value.
+Why the cells are rounded as well: offers by region and offers by category count the same
+posts. If one table were exact, its sum would be the true number of offers, and subtracting
+the exact cells of the other table would give its one suppressed cell. With every published
+figure uncertain by ±2, such subtraction leaves a range of values; only rare boundary cases
+of several tables together narrow a suppressed cell further (README says so).
 """
 
 from __future__ import annotations
@@ -43,10 +46,16 @@ def publish_count(count: int) -> Published:
     return round_to_base(count)
 
 
-def publish_total(counts: Iterable[int]) -> Published:
-    """A total over true counts, published by the same rule as a cell (so a total of 1–4
-    people is suppressed too)."""
-    return publish_count(sum(counts))
+def publish_total(cells: Iterable[Published]) -> Published:
+    """A total from already *published* cells (rule 4): the rounded numbers plus 2.5 for
+    each "<5", rounded half up to a multiple of 5; "<5" when that is all there is."""
+    cells = list(cells)
+    suppressed = sum(1 for cell in cells if cell == SUPPRESSED)
+    shown = sum(cell for cell in cells if isinstance(cell, int))
+    if shown == 0 and suppressed == 1:
+        return SUPPRESSED
+    # (shown + 2.5 × suppressed) / 5, rounded half up, in integers.
+    return ROUNDING_BASE * ((2 * shown + 5 * suppressed + ROUNDING_BASE) // (2 * ROUNDING_BASE))
 
 
 def publish_row(counts: Mapping[str, int]) -> dict[str, Published]:
