@@ -175,19 +175,22 @@ def subscription_confirm(*, token: str) -> Subscriber:
     return subscriber
 
 
+def _forget_address(email: str) -> None:
+    """Delete the newsletter messages to an address that left (with their waiting
+    deliveries), so Pomoc keeps no trace of it; one a worker is sending right now stays."""
+    Notification.objects.filter(recipient__isnull=True, email__iexact=email).exclude(
+        deliveries__status=Delivery.Status.SENDING
+    ).delete()
+
+
 @transaction.atomic
 def subscription_cancel(*, key: str) -> bool:
-    """Leave: delete the subscriber whose key it is and skip the newsletter emails still
-    waiting for them. False for a key that names nobody (never issued, or already used)."""
+    """Leave: delete the subscriber whose key it is, the newsletter emails still waiting for
+    them and those already sent. False for a key that names nobody (never issued, or used)."""
     subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
     if subscriber is None:
         return False
-    Delivery.objects.filter(
-        status=Delivery.Status.PENDING,
-        notification__recipient__isnull=True,
-        notification__email__iexact=subscriber.email,
-        notification__kind="newsletter",
-    ).update(status=Delivery.Status.SKIPPED, last_error="unsubscribed")
+    _forget_address(subscriber.email)
     subscriber.delete()
     return True
 
@@ -195,10 +198,16 @@ def subscription_cancel(*, key: str) -> bool:
 def subscribers_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
     """Delete subscriptions nobody confirmed in time; returns how many."""
     now = now or timezone.now()
-    deleted, _rows = Subscriber.objects.filter(
+    expired = Subscriber.objects.filter(
         status=Subscriber.Status.PENDING, requested_at__lt=now - confirm_max_age()
-    ).delete()
-    return deleted
+    )
+    count = 0
+    for subscriber in expired:
+        with transaction.atomic():
+            _forget_address(subscriber.email)
+            subscriber.delete()
+        count += 1
+    return count
 
 
 def _require_platform(user: User) -> None:

@@ -25,7 +25,7 @@ class SubscriptionView(APIView):
 
     @extend_schema(
         request=SubscriptionSerializer,
-        responses={202: _DETAIL, 400: _DETAIL, 429: _DETAIL},
+        responses={202: _DETAIL},
         operation_id="newsletter_subscribe",
     )
     def post(self, request: Request) -> Response:

@@ -208,3 +208,29 @@ def test_the_api_refuses_bad_filters_and_unknown_organisations(client, most):
     hidden = OrganisationFactory(verified=False)
     assert client.get(f"/api/v1/organisations/{hidden.pk}/").status_code == 404
     assert client.get("/api/v1/organisations/999999/").status_code == 404
+
+
+def test_the_api_lets_only_admins_change_the_profile(client, most):
+    admin = UserFactory()
+    MembershipFactory(user=admin, organisation=most, is_admin=True)
+    member = UserFactory()
+    MembershipFactory(user=member, organisation=most, is_admin=False)
+    target = f"/api/v1/organisations/{most.pk}/profile/"
+
+    client.force_login(member)
+    response = client.patch(target, {"public_email": True}, content_type="application/json")
+    assert response.status_code == 403
+
+    client.force_login(admin)
+    bad = client.patch(target, {"public_phone": True, "phone": ""}, content_type="application/json")
+    assert bad.status_code == 400 and "phone" in bad.json()
+    bad_email = client.patch(target, {"email": "nope"}, content_type="application/json")
+    assert bad_email.status_code == 400 and "email" in bad_email.json()
+    most.refresh_from_db()
+    assert not (most.public_email or most.public_phone) and most.phone
+
+    response = client.patch(target, {"public_email": True}, content_type="application/json")
+    assert response.status_code == 200
+    client.logout()
+    contacts = client.get(f"/api/v1/organisations/{most.pk}/").json()["contacts"]
+    assert contacts == {"email": "office@most.example"}

@@ -198,3 +198,87 @@ def test_the_list_and_the_api_filter_by_region(client):
     assert [item["title"] for item in api["results"]] == ["In Prague"]
     bad = client.get("/api/v1/projects/", {"region": "x" * 101})
     assert bad.status_code == 400 and "region" in bad.json()
+
+
+API_BODY = {
+    "title": "Czech for parents",
+    "start_month": "2026-01",
+    "end_month": "2026-06",
+    "funders": ["AMIF"],
+    "topics": ["education"],
+    "region": "Jihomoravský kraj",
+}
+
+
+def test_the_api_submits_and_reviews_like_the_web(client, staff, organisation, coordinator):
+    client.force_login(staff)
+    response = client.post(
+        "/api/v1/projects/",
+        {**API_BODY, "organisation": organisation.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["review_status"] == "pending"
+    project = Project.objects.get()
+    assert client.get("/api/v1/projects/review/").status_code == 403  # staff are no reviewers
+    assert (
+        client.post(f"/api/v1/projects/{project.pk}/review/", {"decision": "approve"}).status_code
+        == 403
+    )
+
+    client.force_login(coordinator)
+    queue = client.get("/api/v1/projects/review/").json()
+    assert [item["title"] for item in queue["results"]] == ["Czech for parents"]
+    response = client.post(
+        f"/api/v1/projects/{project.pk}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    client.logout()
+    assert [item["title"] for item in client.get("/api/v1/projects/").json()["results"]] == [
+        "Czech for parents"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"start_month": "2026-13"}, "start_month"),
+        ({"start_month": "2026-06", "end_month": "2026-01"}, "end_month"),
+        ({"topics": ["astrology"]}, "topics"),
+        ({"link": "nope"}, "link"),
+        ({"organisation": 999999}, "organisation"),
+    ],
+)
+def test_the_api_refuses_bad_submissions_naming_the_field(
+    client, staff, organisation, changes, field
+):
+    client.force_login(staff)
+    response = client.post(
+        "/api/v1/projects/",
+        {**API_BODY, "organisation": organisation.pk, **changes},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Project.objects.exists()
+
+
+def test_the_api_refuses_submissions_of_non_staff(client, organisation):
+    client.force_login(UserFactory(roles=["volunteer"]))
+    response = client.post(
+        "/api/v1/projects/",
+        {**API_BODY, "organisation": organisation.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    client.logout()
+    response = client.post(
+        "/api/v1/projects/",
+        {**API_BODY, "organisation": organisation.pk},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
+    assert not Project.objects.exists()

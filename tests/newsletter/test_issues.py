@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from accounts.models import CoordinatorScope
 from newsletter.models import Issue, Subscriber
 from newsletter.services import issue_send
-from notifications.models import Delivery
+from notifications.models import Delivery, Notification
 from notifications.services import deliveries_send_due
 from tests.factories import UserFactory
 
@@ -124,6 +124,8 @@ def test_every_issue_email_has_a_one_click_unsubscribe(client, platform_coordina
     )
     assert response.status_code == 200
     assert not Subscriber.objects.exists()
+    # Nothing keeps the address: not the subscriber, not the emails sent to it.
+    assert not Notification.objects.filter(email="ngo@example.org").exists()
     # The link names nobody any more.
     assert mail_client.post(urlsplit(link).path).status_code == 400
 

@@ -96,6 +96,7 @@ def test_an_expired_link_is_refused_and_the_subscription_is_deleted_later(client
         assert Subscriber.objects.get().status == Subscriber.Status.PENDING
         assert subscribers_purge_unconfirmed() == 1
     assert not Subscriber.objects.exists()
+    assert not Notification.objects.filter(email="ngo@example.org").exists()
 
 
 def test_a_confirmed_subscription_is_not_purged(client):
