@@ -86,6 +86,26 @@ def test_a_suppressed_cell_cannot_be_recovered_from_any_total(client):
     assert published[0]["totals"]["offers"] == 15  # 10 + "<5" counted as 2.5, rounded
 
 
+def test_a_total_is_not_the_rounded_true_total(client):
+    # Given 11 work offers and 1 or 4 health offers (true totals 12 and 15, which would
+    # round to 10 and 15), when published, then the category and region tables and their
+    # totals are the same in both worlds: the totals come from the published cells.
+    tables = []
+    for health_offers in (1, 4):
+        cache.clear()
+        OfferFactory.create_batch(11, category=category("work"), region="Plzeňský kraj")
+        OfferFactory.create_batch(
+            health_offers, category=category("health"), region="Olomoucký kraj"
+        )
+        data = api(client)
+        tables.append(
+            [data[key] for key in ("by_category", "totals", "by_region", "by_region_totals")]
+        )
+        Offer.objects.all().delete()
+    assert tables[0] == tables[1]
+    assert tables[0][1]["offers"] == 15
+
+
 def test_region_and_week_tables_suppress_small_counts(client):
     OfferFactory.create_batch(3, region="Jihomoravský kraj")
     OfferFactory.create_batch(5, region="Hlavní město Praha")
