@@ -297,6 +297,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PostStatusEnum": "posts.models.PostStatus",
         "NewPostStatusEnum": "posts.api.serializers.NEW_POST_STATUS_CHOICES",
+        # Funders and organisations both have a "kind" (issue 16's directory API).
+        "FunderKindEnum": "catalogue.funders.FunderKind",
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
     },
 }
 # Web sign-in (django-allauth): the email address is the login, there is no username.

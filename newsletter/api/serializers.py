@@ -28,3 +28,21 @@ class IssueSerializer(serializers.ModelSerializer):
 
     def get_body(self, issue: Issue) -> str:
         return issue.text_in(self._language())[1]
+
+
+class IssueWriteSerializer(serializers.ModelSerializer):
+    """A draft issue: English required, Czech and Ukrainian optional (both or neither)."""
+
+    class Meta:
+        model = Issue
+        fields = ["subject_en", "body_en", "subject_cs", "body_cs", "subject_uk", "body_uk"]
+        extra_kwargs = {
+            name: {"required": False, "allow_blank": True}
+            for name in ["subject_cs", "body_cs", "subject_uk", "body_uk"]
+        }
+
+
+class IssueDraftSerializer(IssueWriteSerializer):
+    class Meta(IssueWriteSerializer.Meta):
+        fields = ["id", "status", "sent_at", "recipients", *IssueWriteSerializer.Meta.fields]
+        read_only_fields = ["id", "status", "sent_at", "recipients"]

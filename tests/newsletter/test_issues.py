@@ -199,3 +199,39 @@ def test_the_archive_shows_sent_issues_in_the_readers_language(client, platform_
     assert client.get(url("archive_detail", draft.pk)).status_code == 404
     api = client.get("/api/v1/newsletter/issues/").json()
     assert [item["id"] for item in api["results"]] == [issue.pk]
+
+
+def test_the_api_writes_and_sends_issues_for_platform_coordinators_only(
+    client, platform_coordinator, region_coordinator
+):
+    subscriber("ngo@example.org", "cs")
+    client.force_login(region_coordinator)
+    assert client.get("/api/v1/newsletter/drafts/").status_code == 403
+    refused = client.post("/api/v1/newsletter/drafts/", TEXTS, content_type="application/json")
+    assert refused.status_code == 403
+    assert not Issue.objects.exists()
+
+    client.force_login(platform_coordinator)
+    for changes, field in (({"subject_en": ""}, "subject_en"), ({"subject_uk": "Тема"}, "body_uk")):
+        bad = client.post(
+            "/api/v1/newsletter/drafts/", {**TEXTS, **changes}, content_type="application/json"
+        )
+        assert bad.status_code == 400
+        assert field in bad.json()
+    assert not Issue.objects.exists()
+
+    created = client.post("/api/v1/newsletter/drafts/", TEXTS, content_type="application/json")
+    assert created.status_code == 201
+    issue_id = created.json()["id"]
+    changed = client.patch(
+        f"/api/v1/newsletter/drafts/{issue_id}/",
+        {"subject_en": "Summer news"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["subject_en"] == "Summer news"
+    sent = client.post(f"/api/v1/newsletter/drafts/{issue_id}/send/")
+    assert sent.status_code == 200
+    assert (sent.json()["status"], sent.json()["recipients"]) == ("sent", 1)
+    again = client.post(f"/api/v1/newsletter/drafts/{issue_id}/send/")
+    assert again.status_code == 400
+    assert Delivery.objects.count() == 1
