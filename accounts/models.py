@@ -105,6 +105,12 @@ class Organisation(models.Model):
     phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The directory (catalogue/organisations/) shows a verified organisation's contacts only
+    # where its admins ticked them: the email or phone may be a person's own.
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    public_email = models.BooleanField(_("show the email in the directory"), default=False)
+    public_phone = models.BooleanField(_("show the phone in the directory"), default=False)
+    public_website = models.BooleanField(_("show the website in the directory"), default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",

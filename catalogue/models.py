@@ -64,6 +64,12 @@ class OrganisationRole(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Project(models.Model):
     """An integration project from the consortium's catalogue.
 
@@ -98,6 +104,35 @@ class Project(models.Model):
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     identity_key = models.CharField(_("identity key"), max_length=64, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Imported and admin-made projects are approved; one an organisation submits on the web
+    # waits for a coordinator (catalogue.services.project_submit / project_review). Only
+    # approved projects are public.
+    review_status = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.APPROVED,
+        db_default=ReviewStatus.APPROVED,
+    )
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("project")
@@ -113,6 +148,10 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(start_month__day=1) & Q(end_month__day=1),
                 name="project_months_first_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=["pending", "approved", "rejected"]),
+                name="project_review_status_valid",
             ),
         ]
         indexes = [

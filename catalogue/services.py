@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
+from accounts.scopes import coordinator_scope
 from catalogue.funders import funder_full_name, funder_kind
 from catalogue.importer import ProjectRow, SkippedLine, identity_key, parse_projects
-from catalogue.models import Funder, OrganisationRole, Project, ProjectOrganisation
+from catalogue.models import (
+    Funder,
+    OrganisationRole,
+    Project,
+    ProjectOrganisation,
+    ReviewStatus,
+    month_start,
+)
+from catalogue.selectors import user_can_edit_organisation, user_submitting_organisations
 
 # The consortium's list as it came off its website, shipped so demo data needs nothing else.
 SEED_FILE = Path(__file__).resolve().parent / "data" / "consortium_projects.txt"
@@ -160,3 +172,147 @@ def project_refresh_identity(*, project: Project) -> None:
     if key != project.identity_key:
         project.identity_key = key
         project.save(update_fields=["identity_key", "updated_at"])
+
+
+# Submissions on the web and their review (issue 16, part 6).
+
+
+def _months_valid(start_month: date, end_month: date) -> None:
+    if end_month < start_month:
+        raise ValidationError(
+            {"end_month": [_("The last month cannot be before the first month.")]}
+        )
+
+
+@transaction.atomic
+def project_submit(
+    *,
+    user: User,
+    organisation: Organisation,
+    title: str,
+    start_month: date,
+    end_month: date,
+    description: str = "",
+    funders: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    region: str = "",
+    link: str = "",
+) -> Project:
+    """An organisation's approved staff member submits a project; it waits for a
+    coordinator (``review_status`` pending) and is not public until approved.
+
+    Steps: refuse anyone but the organisation's approved staff (``PermissionDenied``);
+    validate the months and that the same project (title, funders and period, as the
+    import compares them) is not in the catalogue yet; create it with its funders and the
+    organisation as the one running it.
+    """
+    if not user_submitting_organisations(user=user).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(
+            _("Only approved staff of the organisation may submit its projects.")
+        )
+    start_month, end_month = month_start(start_month), month_start(end_month)
+    _months_valid(start_month, end_month)
+    funder_names = [name.strip() for name in funders if name.strip()]
+    key = identity_key(
+        title=title, funders=funder_names, start_month=start_month, end_month=end_month
+    )
+    if Project.objects.filter(identity_key=key).exists():
+        raise ValidationError(
+            {
+                "title": [
+                    _("This project (same title, funders and period) is already in the catalogue.")
+                ]
+            }
+        )
+    project = Project(
+        identity_key=key,
+        title=title.strip(),
+        description=description.strip(),
+        start_month=start_month,
+        end_month=end_month,
+        topics=list(dict.fromkeys(topics)),
+        region=region.strip(),
+        link=link,
+        source=_("submitted on the web"),
+        review_status=ReviewStatus.PENDING,
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
+    project.full_clean(exclude=["identity_key"])
+    project.save()
+    project.funders.set(funders_ensure(names=funder_names).values())
+    _organisation_link(project=project, organisation=organisation)
+    return project
+
+
+def user_can_review(*, user: User, project: Project) -> bool:
+    """Platform coordinators, and coordinators who look after an organisation running it."""
+    scope = coordinator_scope(user=user)
+    if scope.everything:
+        return True
+    return any(
+        scope.covers_organisation(link.organisation_id) for link in project.organisation_links.all()
+    )
+
+
+@transaction.atomic
+def project_review(*, user: User, project_id: int, approve: bool, reason: str = "") -> Project:
+    """Approve (the project becomes public) or reject a submission waiting for review."""
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise ValidationError(_("No such project."))
+    if not user_can_review(user=user, project=project):
+        raise PermissionDenied(_("You do not look after this organisation's projects."))
+    if project.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("This project has already been reviewed."))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": [_("Say why the project is rejected.")]})
+    project.review_status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    project.reviewed_by, project.reviewed_at = user, timezone.now()
+    project.review_reason = reason.strip()[:500]
+    project.save(
+        update_fields=["review_status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"]
+    )
+    return project
+
+
+PROFILE_FIELDS = (
+    "description",
+    "region",
+    "email",
+    "phone",
+    "website",
+    "public_email",
+    "public_phone",
+    "public_website",
+)
+
+
+@transaction.atomic
+def organisation_profile_update(
+    *, user: User, organisation: Organisation, **fields: object
+) -> Organisation:
+    """An organisation's admins (or its coordinators) change what the directory shows."""
+    if not user_can_edit_organisation(user=user, organisation=organisation):
+        raise PermissionDenied(_("Only the organisation's admins may change its profile."))
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    errors: dict[str, list[str]] = {}
+    for flag, contact in (
+        ("public_email", "email"),
+        ("public_phone", "phone"),
+        ("public_website", "website"),
+    ):
+        if getattr(organisation, flag) and not getattr(organisation, contact):
+            errors[contact] = [_("Fill this in to show it in the directory.")]
+    if errors:
+        raise ValidationError(errors)
+    organisation.full_clean(exclude=["name", "kind"])
+    organisation.save(update_fields=list(fields))
+    return organisation

@@ -18,12 +18,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
+    # None for a message to someone without an account (a newsletter subscriber): it then
+    # goes to ``email`` and appears in nobody's inbox.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(_("email address"), blank=True)
+    # The message's own one-click unsubscribe link (a newsletter's); empty: the recipient's.
+    unsubscribe_url = models.CharField(_("unsubscribe link"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=50)
     # Why this message exists (e.g. "match:12:approved"); the same event never notifies twice.
     dedupe_key = models.CharField(_("deduplication key"), max_length=200)
@@ -46,6 +53,15 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"], name="notification_once_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "dedupe_key"],
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_event_to_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(email=""),
+                name="notification_has_recipient_or_address",
             ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

@@ -234,7 +234,7 @@ def delivery_send(delivery_id: int) -> str:
         get_channel(delivery.channel).send(
             notification,
             message_id=f"<notification-{notification.pk}-{delivery.channel}@pomoc>",
-            unsubscribe_url=unsubscribe_url(notification.recipient),
+            unsubscribe_url=notification.unsubscribe_url or unsubscribe_url(notification.recipient),
         )
     except ChannelError as error:
         delivery.last_error = str(error)[:2000]

@@ -454,6 +454,7 @@ SPECTACULAR_SETTINGS = {
         "PostKindEnum": "moderation.api.serializers.KIND_CHOICES",
         "FunderKindEnum": "catalogue.funders.FunderKind",
         "MatchAnswerEnum": "matching.models.Response",
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
     },
 }
 # Web sign-in (django-allauth): the email address is the login, there is no username.
@@ -682,3 +683,17 @@ POMOC_DATA_EXPORT_LINK_HOURS = int(os.environ.get("POMOC_DATA_EXPORT_LINK_HOURS"
 # Coordinators' and organisations' CSV/XLSX exports (exports/): one file holds at most this
 # many rows, built in the request; a funder's report narrows by dates or region.
 POMOC_EXPORT_MAX_ROWS = int(os.environ.get("POMOC_EXPORT_MAX_ROWS", "50000"))
+
+# --- Public statistics, directory, newsletter, catalogue submissions (issue 16) ------------------
+INSTALLED_APPS += ["stats", "newsletter"]
+# How long the public statistics are cached (they are counted over every post and match).
+POMOC_STATS_CACHE_SECONDS = env_int("POMOC_STATS_CACHE_SECONDS", 300)
+# How many weeks, this one included, the statistics count by week.
+POMOC_STATS_WEEKS = env_int("POMOC_STATS_WEEKS", 12)
+# Newsletter: a confirmation link works this long; unconfirmed subscriptions are then deleted.
+POMOC_NEWSLETTER_CONFIRM_HOURS = env_int("POMOC_NEWSLETTER_CONFIRM_HOURS", 48)
+# Subscription requests per client address per hour (then 429).
+POMOC_NEWSLETTER_RATE_LIMIT = env_int("POMOC_NEWSLETTER_RATE_LIMIT", 5)
+# An issue goes out through the outbox this many emails at a time, one batch a minute.
+POMOC_NEWSLETTER_BATCH_SIZE = env_int("POMOC_NEWSLETTER_BATCH_SIZE", 200)
+POMOC_NEWSLETTER_BATCH_INTERVAL_SECONDS = env_int("POMOC_NEWSLETTER_BATCH_INTERVAL_SECONDS", 60)

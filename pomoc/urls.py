@@ -19,6 +19,8 @@ from posts.views import post_freshness
 # The REST API lives outside the language prefix; each app adds its own router here.
 api_v1 = [
     path("", include("catalogue.api.urls")),
+    path("", include("stats.api.urls")),
+    path("", include("newsletter.api.urls")),
     path("", include("pomoc.api_urls")),  # categories, places, offers, needs, tokens
 ]
 
@@ -56,6 +58,8 @@ urlpatterns += i18n_patterns(
     path("", include("privacy.urls")),  # /privacy/
     path("", include("intake.urls")),  # operators register people without email; /claim/
     path("", include("exports.urls")),  # /coordination/export/<dataset>.<csv|xlsx>
+    path("", include("stats.urls")),  # /statistics/
+    path("newsletter/", include("newsletter.urls")),
     prefix_default_language=True,
 )
 

@@ -15,14 +15,14 @@ class EmailChannel:
     name = "email"
 
     def send(self, notification: Notification, *, message_id: str, unsubscribe_url: str) -> None:
-        recipient = notification.recipient
-        if not recipient.email:
+        address = notification.recipient.email if notification.recipient else notification.email
+        if not address:
             raise ChannelError("The recipient has no email address.")
         message = EmailMultiAlternatives(
             subject=notification.subject,
             body=notification.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient.email],
+            to=[address],
             headers={
                 # A stable Message-ID lets mail systems drop a copy if a retry ever resends.
                 "Message-ID": message_id,

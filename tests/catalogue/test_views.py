@@ -81,8 +81,8 @@ def test_the_list_is_paginated_with_a_fixed_number_of_queries(client, django_ass
             title=f"Project {number:02d}", funders=[funder], organisations=[organisation]
         )
     # session-less anonymous request: count, page, funders, organisation links, and the
-    # filter form's funder and organisation choices.
-    with django_assert_num_queries(6):
+    # filter form's funder, organisation and region choices.
+    with django_assert_num_queries(7):
         response = client.get(url("project_list"), {"sort": "title"})
     assert len(response.context["page"].object_list) == 20
     second = client.get(url("project_list"), {"sort": "title", "page": 2})
@@ -156,7 +156,8 @@ def test_the_organisation_page_lists_projects_offers_and_needs_without_contacts(
 
 
 def test_the_organisation_page_shows_sensitive_offers_to_verified_staff(client, verified_staff):
-    organisation = OrganisationFactory()
+    # A member organisation: only verified ones (and those in the catalogue) have a page.
+    organisation = OrganisationFactory(verified=True)
     OfferFactory(
         organisation=organisation,
         title="Room for a mother with children",
