@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 WEB_TO_API: dict[str, set[str]] = {
     "offer_create": {"api_v1_offers_create"},
     "offer_renew": {"api_v1_offers_renew_create"},
+    "catalogue:organisation_profile": {"api_v1_organisations_profile_partial_update"},
+    "catalogue:project_review": {"api_v1_projects_review_create"},
+    "catalogue:project_submit": {"api_v1_projects_create"},
+    "newsletter:subscribe": {"newsletter_subscribe"},
+    "newsletter:issue_new": {"api_v1_newsletter_drafts_create"},
+    "newsletter:issue_edit": {"api_v1_newsletter_drafts_partial_update"},
+    "newsletter:issue_send": {"api_v1_newsletter_drafts_send_create"},
     "need_renew": {"api_v1_needs_renew_create"},
     "offer_respond": {"api_v1_offers_respond_create"},
     "need_respond": {"api_v1_needs_respond_create"},
@@ -55,6 +62,8 @@ NOT_IN_API: dict[str, str] = {
     "language_switch": "the API speaks the language of each request's Accept-Language",
     "notifications:unsubscribe": "a link in an email, authenticated by its own key, no login",
     "post_freshness": "a signed one-click link in a message (keep or close), no login",
+    "newsletter:confirm": "a signed link in the confirmation email (double opt-in), no login",
+    "newsletter:unsubscribe": "one-click unsubscribe (RFC 8058) from the email itself, no login",
     "match_follow_up": "a signed one-click link in a message (how did it go), no login",
     "sms_inbound": "the SMS gateway's webhook: a machine endpoint with its own shared secret",
     # Known gaps, to be built (README, "REST API"): the rights pages and host verification.
