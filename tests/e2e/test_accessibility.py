@@ -17,6 +17,9 @@ PAGES = [
     ("/needs/", None),
     ("/offers/{offer}/", None),
     ("/catalogue/", None),
+    ("/catalogue/organisations/", None),
+    ("/statistics/", None),
+    ("/newsletter/", None),
     ("/accounts/signup/", None),
     ("/accounts/login/", None),
     ("/offers/new/", "coordinator"),
@@ -25,6 +28,8 @@ PAGES = [
     ("/matches/{match}/", "coordinator"),
     ("/coordinate/", "coordinator"),
     ("/coordination/dashboard/", "coordinator"),
+    ("/intake/", "coordinator"),
+    ("/coordination/moderation/posts/", "coordinator"),
 ]
 BLOCKING = {"serious", "critical"}
 
