@@ -8,7 +8,13 @@ from axe_playwright_python.sync_playwright import Axe
 
 from accounts.models import CoordinatorScope
 from tests.e2e.conftest import log_in
-from tests.factories import MatchFactory, ProjectFactory, UserFactory, category
+from tests.factories import (
+    MatchFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    UserFactory,
+    category,
+)
 
 # (path without the language prefix, who looks at it). One list, so a new page is one line.
 PAGES = [
@@ -46,6 +52,7 @@ def scene(transactional_db, seeded_categories):
         need__category=category("clothes"),
     )
     ProjectFactory()
+    OrganisationFactory(verified=True)  # someone the coordinator may register people for
     return {"coordinator": coordinator, "offer": match.offer_id, "match": match.pk}
 
 
