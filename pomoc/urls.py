@@ -21,6 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
