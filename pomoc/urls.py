@@ -53,6 +53,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+# A database that cannot be reached answers 503, not 500 (pomoc/unavailable.py).
+handler500 = "pomoc.unavailable.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
