@@ -30,6 +30,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import close_old_connections
+
     from matching import engine
 
     stopping = False
@@ -42,6 +44,8 @@ def main() -> None:
     runs: list[dict] = []
     output = Path(args.output)
     while not stopping:
+        # As django-q2 does before each task: a connection PostgreSQL dropped is replaced.
+        close_old_connections()
         started = time.perf_counter()
         try:
             result = engine.full_pass()
