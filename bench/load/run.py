@@ -136,7 +136,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, workdir: Path) -> dict[str, str]:
     return (
         os.environ
         | LOAD_LIMITS
@@ -145,7 +145,7 @@ def server_env(database_url: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "pomoc.settings",
             "POMOC_ENV": "development",
             "DJANGO_DEBUG": "0",
-            "DJANGO_STATIC_ROOT": str(ROOT / "var" / "load" / "static"),
+            "DJANGO_STATIC_ROOT": str(workdir / "static"),
             "POMOC_LOG_LEVEL": "WARNING",
         }
     )
@@ -181,7 +181,7 @@ def serve_and_load(
 ) -> dict:
     """Start gunicorn, a qcluster and the passes loop, run locust, stop everything; returns the
     paths of what they wrote and the load averages before and after."""
-    env = server_env(database_url)
+    env = server_env(database_url, workdir)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
