@@ -97,10 +97,8 @@ def prepare(*, size: int, accounts: int, seed: int, workdir: Path) -> dict:
     now = timezone.now()
     categories, owners, organisations = prepare_fixed_rows(now)
     started = time.perf_counter()
-    raw = connection.connection if connection.connection else None
-    if raw is None:
-        connection.ensure_connection()
-        raw = connection.connection
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg's own, for COPY
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE django_q_ormq, django_q_task")
     reset_posts(raw)
