@@ -5,7 +5,7 @@ from __future__ import annotations
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-def _without_source_maps(patterns):
+def _without_source_maps(patterns: tuple) -> tuple:
     return tuple(
         (
             extension,

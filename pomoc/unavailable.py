@@ -1,6 +1,6 @@
 """A database that cannot be reached (restarting, failing over, out of connections) answers 503
 with ``Retry-After``: a short page in the visitor's language, or JSON under /api/. Never a 500
-or a stack trace, and nothing is half saved (a request's writes are atomic services).
+or a stack trace. (A service's writes are atomic: one cut short by the outage is rolled back.)
 
 Two ways in, because Django turns an exception into a response where it is raised:
 
@@ -43,7 +43,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
             {
                 "detail": gettext(
                     "The service is briefly unavailable: the database cannot be reached. "
-                    "Nothing was saved; try again in a few seconds."
+                    "Try again in a few seconds."
                 )
             },
             status=503,
