@@ -40,6 +40,13 @@ def static_root() -> Path:
     """Collected static files, as production serves them (hashed names, whitenoise); once per
     test run."""
     root = ROOT / "var" / "test-static"
+    manifest = root / "staticfiles.json"
+    sources = [*(ROOT / "static").rglob("*"), ROOT / "pyproject.toml"]
+    # Compressing every file takes minutes on a busy machine: reuse an up-to-date collection.
+    if manifest.exists() and all(
+        path.stat().st_mtime < manifest.stat().st_mtime for path in sources
+    ):
+        return root
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
