@@ -55,6 +55,7 @@ _created: list[dict] = []
 _status_changes: list[dict] = []
 _codes: dict[str, Counter] = defaultdict(Counter)
 _times: dict[str, list[float]] = defaultdict(list)
+_errors: Counter = Counter()
 
 
 @events.request.add_listener
@@ -63,6 +64,8 @@ def _count(name, response_time, response, exception, **_kwargs) -> None:
     # still under way at the end have come back.
     code = getattr(response, "status_code", 0) or 0
     _codes[name][str(code if exception is None or code else 0)] += 1
+    if not code and exception is not None:  # no answer: what the client saw instead
+        _errors[f"{name}: {type(exception).__name__}"] += 1
     _times[name].append(round(response_time, 1))
 
 
@@ -75,6 +78,7 @@ def _write_record(**_kwargs) -> None:
                 "status_changes": _status_changes,
                 "codes": {name: dict(codes) for name, codes in _codes.items()},
                 "times_ms": _times,
+                "no_answer": dict(_errors),
             }
         )
     )
@@ -166,7 +170,7 @@ class Poster(FastHttpUser):
                 _created.append({"kind": kind, "id": post_id})
                 self.mine.append((kind, post_id))
             else:
-                response.failure(f"status {response.status_code}: {response.text[:200]}")
+                response.failure(f"status {response.status_code}: {(response.text or '')[:200]}")
 
     @task(2)
     def close_own(self) -> None:
@@ -186,4 +190,4 @@ class Poster(FastHttpUser):
             if response.status_code == 200:
                 _status_changes.append({"kind": kind, "id": post_id, "status": status})
             else:
-                response.failure(f"status {response.status_code}: {response.text[:200]}")
+                response.failure(f"status {response.status_code}: {(response.text or '')[:200]}")

@@ -35,8 +35,8 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
         (
             "users, duration",
             f"{results['users']} users, {results['duration_s']} s "
-            f"({results['setup']['data']['offers']:,} offers × "
-            f"{results['setup']['data']['needs']:,} needs)".replace(",", " "),
+            f"({_count(results['setup']['data']['offers'])} offers × "
+            f"{_count(results['setup']['data']['needs'])} needs)",
             "200, ≥ 120 s",
         ),
         (
@@ -45,15 +45,25 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
             "—",
         ),
         (
-            "server errors (5xx or no answer)",
+            "server errors (5xx)",
             str(results["server_errors"]),
             "0 " + _verdict(results["server_errors"] == 0),
+        ),
+        (
+            "requests without an answer (the client gave up after 60 s)",
+            str(results["no_answer"]),
+            "0 " + _verdict(results["no_answer"] == 0),
         ),
         ("throttled (429)", str(results["throttled"]), "0 " + _verdict(results["throttled"] == 0)),
         (
             "lost writes (a 201 whose post is not in the database)",
             f"{results['lost_writes']} of {_count(results['writes_confirmed'])}",
             "0 " + _verdict(results["lost_writes"] == 0),
+        ),
+        (
+            "posts written whose 201 no client received (it had given up)",
+            str(results["writes_unconfirmed"]),
+            "—",
         ),
         (
             "lost status changes (a 200 whose status does not hold)",
