@@ -134,7 +134,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(database_url: str, workdir: Path) -> dict[str, str]:
+def server_env(database_url: str, static_root: Path) -> dict[str, str]:
     return (
         os.environ
         | LOAD_LIMITS
@@ -143,7 +143,7 @@ def server_env(database_url: str, workdir: Path) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "pomoc.settings",
             "POMOC_ENV": "development",
             "DJANGO_DEBUG": "0",
-            "DJANGO_STATIC_ROOT": str(workdir / "static"),
+            "DJANGO_STATIC_ROOT": str(static_root),
             "POMOC_LOG_LEVEL": "WARNING",
         }
     )
@@ -175,17 +175,25 @@ def _stop(process: subprocess.Popen | None, timeout: float = 30) -> None:
 
 
 def serve_and_load(
-    *, database_url: str, users: int, duration: int, workers: int, workdir: Path
+    *,
+    database_url: str,
+    users: int,
+    duration: int,
+    workers: int,
+    workdir: Path,
+    static_root: Path | None = None,
 ) -> dict:
     """Start gunicorn, a qcluster and the passes loop, run locust, stop everything; returns the
-    paths of what they wrote and the load averages before and after."""
-    env = server_env(database_url, workdir)
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    paths of what they wrote and the load averages before and after. ``static_root``: static
+    files already collected (else they are collected into the work folder)."""
+    env = server_env(database_url, static_root or workdir / "static")
+    if static_root is None:
+        subprocess.run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     access_log = workdir / "access.log"
@@ -445,6 +453,7 @@ def run_load(
     seed: int = 7,
     workdir: Path = ROOT / "var" / "load",
     note: str = "",
+    static_root: Path | None = None,
 ) -> dict:
     """The whole test against Django's current database; returns the results."""
     from django.db import connection
@@ -463,6 +472,7 @@ def run_load(
         duration=duration,
         workers=workers,
         workdir=workdir,
+        static_root=static_root,
     )
     record = json.loads(run["record_file"].read_text())
     return results(run=run, record=record, users=users, duration=duration, data=data, note=note)
@@ -481,12 +491,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "load.json"))
     parser.add_argument("--readme", action="store_true", help="also update README's table")
+    parser.add_argument(
+        "--database-url", help="another database of the private cluster than pomoc_load (tests)"
+    )
+    parser.add_argument("--workdir", default=str(ROOT / "var" / "load"))
+    parser.add_argument("--static-root", help="static files already collected")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:{PORT}/{LOAD_DB}"
+    os.environ["DATABASE_URL"] = (
+        args.database_url or f"postgis://postgres@127.0.0.1:{PORT}/{LOAD_DB}"
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pomoc.settings")
     os.environ["POMOC_LOG_LEVEL"] = "WARNING"
-    ensure_database(LOAD_DB)
+    ensure_database(os.environ["DATABASE_URL"].rsplit("/", 1)[1])
     import django
 
     django.setup()
@@ -496,7 +513,9 @@ def main() -> None:
         duration=args.duration,
         workers=args.workers,
         seed=args.seed,
+        workdir=Path(args.workdir),
         note=os.environ.get("POMOC_BENCH_NOTE", ""),
+        static_root=Path(args.static_root) if args.static_root else None,
     )
     Path(args.output).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({key: value for key, value in out.items() if key != "endpoints"}, indent=1))
