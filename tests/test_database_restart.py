@@ -50,6 +50,21 @@ def _pg(command: str) -> None:
                    capture_output=True)  # fmt: skip
 
 
+def _queue_and_wait(task: str, timeout: float = 120) -> None:
+    from django_q.models import Task
+    from django_q.tasks import async_task
+
+    task_id = async_task(task)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = Task.objects.filter(id=task_id).first()
+        if done is not None:
+            assert done.success, done.result
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the queue worker did not run {task} in {timeout} s")
+
+
 def _worker_pids(process: subprocess.Popen) -> set[int]:
     return {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
 
@@ -93,6 +108,8 @@ def test_a_database_restart_under_load_answers_503_and_everything_recovers():
     try:
         for name, (url, headers) in pages.items():
             assert live.request(url, headers=headers)[0] == 200, name
+        # The cluster is up and working (a task done) before the database goes away.
+        _queue_and_wait("matching.tasks.expire_matches")
         web_pids = _worker_pids(web)
         threads = [threading.Thread(target=hammer, args=(name,)) for name in pages]
         for thread in threads:
@@ -141,16 +158,8 @@ def test_a_database_restart_under_load_answers_503_and_everything_recovers():
         )
         assert status == 201, body
         # And the queue worker, not restarted either, runs a task queued after the restart.
-        from django_q.tasks import async_task
-
-        async_task("matching.tasks.full_pass")
-        deadline = time.monotonic() + 90
-        while (
-            time.monotonic() < deadline
-            and not MatchRun.objects.filter(finished_at__isnull=False).exists()
-        ):
-            time.sleep(0.5)
-        run = MatchRun.objects.get()
+        _queue_and_wait("matching.tasks.full_pass")
+        run = MatchRun.objects.get(kind="full")
         assert run.finished_at is not None and not run.errors
         assert web.poll() is None and worker.poll() is None
         assert _worker_pids(web) == web_pids  # not even gunicorn's workers were replaced
