@@ -1,6 +1,6 @@
 # Two commands: `make run` starts the whole service, `make test` runs the test suite.
 # Both install what they need first (see scripts/bootstrap.sh).
-.PHONY: run dev test lint format bench db-start db-stop redis-start redis-stop backup restore messages
+.PHONY: run dev test lint format bench load db-start db-stop redis-start redis-stop backup restore messages
 
 run:
 	@bash scripts/run.sh
@@ -20,6 +20,9 @@ format:
 
 bench:
 	@bash scripts/bench.sh $(ARGS)
+
+load:
+	@bash scripts/load.sh $(ARGS)
 
 db-start:
 	@bash scripts/pg.sh start

@@ -567,6 +567,7 @@ def full_pass(
                     _full_pass(result, dry_run=True, progress=progress, workers=workers)
                     transaction.set_rollback(True)
             else:
+                _runs_interrupted(before=run)
                 _full_pass(result, dry_run=False, progress=progress, workers=workers)
     except Exception:
         if run is not None:
@@ -575,6 +576,26 @@ def full_pass(
     if run is not None:
         _finish(run, result, started)
     return result
+
+
+INTERRUPTED = (
+    "Interrupted: the process running this pass ended before it finished (killed, or its "
+    "machine lost). Its proposals committed so far stand; the next full pass did the rest."
+)
+
+
+def _runs_interrupted(*, before: MatchRun) -> int:
+    """Record as interrupted the full passes that never finished: only the holder of the lock
+    runs a full pass, and a pass whose process died (``kill -9``, a lost machine) lost its
+    lock with its connection but left its run open. A pass created just before this one and
+    about to find the lock taken is marked too, and clears the mark when it records its skip."""
+    return (
+        MatchRun.objects.filter(
+            kind=RunKind.FULL, finished_at__isnull=True, started_at__lte=before.started_at
+        )
+        .exclude(pk=before.pk)
+        .update(errors=INTERRUPTED)
+    )
 
 
 @contextmanager

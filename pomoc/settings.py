@@ -121,6 +121,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
+    # Innermost, so that it sees a view's exception first: a database that cannot be reached
+    # is a 503 with Retry-After, never a 500 (pomoc/unavailable.py).
+    "pomoc.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 if not DEBUG:

@@ -25,6 +25,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/switch/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -62,6 +63,9 @@ urlpatterns += i18n_patterns(
     path("newsletter/", include("newsletter.urls")),
     prefix_default_language=True,
 )
+
+# A database that cannot be reached answers 503, not 500 (pomoc/unavailable.py).
+handler500 = "pomoc.unavailable.server_error"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

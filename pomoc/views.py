@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from needs.selectors import need_list_owned, need_list_visible
 from offers.selectors import offer_list_owned, offer_list_visible
@@ -40,3 +41,23 @@ def my_posts(request: HttpRequest) -> HttpResponse:
             + dt.timedelta(days=settings.POMOC_POST_REMINDER_DAYS),
         },
     )
+
+
+# Crawlers may index the public lists and posts, not the pages of people's accounts, the
+# coordinators' queues or the API (every language prefix alike).
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /api/
+Disallow: /*/accounts/
+Disallow: /*/my/
+Disallow: /*/matches/
+Disallow: /*/coordinate/
+Disallow: /*/coordination/
+Disallow: /*/notifications/
+"""
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """No database, no template: also the load test's trivial view (bench/load)."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
