@@ -134,7 +134,9 @@ def sms_gateway(settings):
 @pytest.fixture
 def operator(db):
     """Approved staff of a verified organisation: registers people without email."""
-    user = factories.UserFactory(roles=["organisation_staff"], display_name="Eva Operator")
+    user = factories.UserFactory(
+        roles=["organisation_staff"], display_name="Eva Operator", preferred_language="en"
+    )
     organisation = factories.OrganisationFactory(verified=True, name="Hotline NGO")
     factories.MembershipFactory(user=user, organisation=organisation)
     return user

@@ -204,7 +204,7 @@ def test_operator_outside_the_organisation_gets_403_and_nothing_is_saved(client,
 
 
 def test_notifications_for_the_person_go_to_operator_and_staff(operator):
-    colleague = factories.UserFactory(roles=["organisation_staff"])
+    colleague = factories.UserFactory(roles=["organisation_staff"], preferred_language="en")
     factories.MembershipFactory(user=colleague, organisation=_organisation_of(operator))
     person = register_person(operator)
     notify(

@@ -26,7 +26,7 @@ def client_for():
     def make(user) -> APIClient:
         client = APIClient()
         token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
         return client
 
     return make

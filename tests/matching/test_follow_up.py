@@ -24,6 +24,10 @@ LINK = re.compile(r"/(?:cs|uk|en)/matches/how-did-it-go/([^/\s]+)/")
 
 @pytest.fixture
 def connected(proposal, platform_coordinator) -> Match:
+    # The questions are asserted in English (each recipient's language is its own test).
+    for owner in (proposal.offer.owner, proposal.need.owner):
+        owner.preferred_language = "en"
+        owner.save(update_fields=["preferred_language"])
     lifecycle.match_approve(proposal, actor=platform_coordinator)
     lifecycle.match_respond(proposal, actor=proposal.offer.owner, accept=True)
     match = lifecycle.match_respond(proposal, actor=proposal.need.owner, accept=True)

@@ -52,7 +52,7 @@ def _reply(client, text: str, phone: str = "+420777900100", secret: str = SECRET
         "/sms/inbound/",
         json.dumps({"from": phone, "text": text, **extra}),
         content_type="application/json",
-        headers={"X-Pomoc-Secret": secret},
+        headers={"X-Pomoc-Secret": secret, "Accept-Language": "en"},
     )
 
 

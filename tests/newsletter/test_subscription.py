@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from newsletter.models import Subscriber
 from newsletter.services import subscribers_purge_unconfirmed
@@ -18,6 +20,12 @@ from notifications.models import Notification
 from notifications.services import deliveries_send_due
 
 pytestmark = pytest.mark.django_db
+
+
+def in_ukrainian(message: str) -> str:
+    # The subscriber chose Ukrainian, and the pages answer in the subscriber's language.
+    with translation.override("uk"):
+        return gettext(message)
 
 
 def url(name: str, *args) -> str:
@@ -54,7 +62,9 @@ def test_a_subscription_is_confirmed_by_the_link_in_the_email(client):
 
     done = client.post(link)
     assert done.status_code == 200
-    assert "you will receive the newsletter" in done.content.decode()
+    assert in_ukrainian(
+        "Thank you: you will receive the newsletter. Every issue has a link to unsubscribe."
+    ) in html.unescape(done.content.decode())
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert subscriber.language == "uk"
@@ -81,7 +91,10 @@ def test_a_forged_link_is_refused_and_nothing_changes(client):
     forged = link.replace("/confirm/", "/confirm/x")
     for response in (client.get(forged), client.post(forged)):
         assert response.status_code == 400
-        assert "This confirmation link is not valid" in response.content.decode()
+        assert in_ukrainian(
+            "This confirmation link is not valid. Copy the whole link from the email, "
+            "or subscribe again."
+        ) in html.unescape(response.content.decode())
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 
 
@@ -92,7 +105,9 @@ def test_an_expired_link_is_refused_and_the_subscription_is_deleted_later(client
     with time_machine.travel(timezone.now() + dt.timedelta(hours=49)):
         response = client.post(link)
         assert response.status_code == 400
-        assert "This confirmation link has expired" in response.content.decode()
+        assert in_ukrainian(
+            "This confirmation link has expired. Subscribe again to get a new one."
+        ) in html.unescape(response.content.decode())
         assert Subscriber.objects.get().status == Subscriber.Status.PENDING
         assert subscribers_purge_unconfirmed() == 1
     assert not Subscriber.objects.exists()

@@ -20,6 +20,13 @@ from tests.notifications.conftest import free_port
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _coordinators_read_english(platform_coordinator):
+    # The alert is asserted in English; the site's default language is Czech.
+    platform_coordinator.preferred_language = "en"
+    platform_coordinator.save(update_fields=["preferred_language"])
+
+
 class Refusing:
     """An aiosmtpd handler that answers every recipient with one fixed reply."""
 

@@ -106,7 +106,7 @@ def test_a_post_valid_from_a_later_day_lives_from_that_day(db):
 
 
 def test_the_owner_is_asked_once_three_days_before_the_end(db):
-    soon = _ending_in(3)
+    soon = _ending_in(3, owner__preferred_language="en")
     later = _ending_in(4)
 
     posts_refresh()
