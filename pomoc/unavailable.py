@@ -23,6 +23,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views import defaults
 
@@ -38,6 +39,13 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
+    # The failure may come before LocaleMiddleware (the session is read from the database): take
+    # the language from the URL, the cookie or Accept-Language, never from the user's row.
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        return _unavailable_response(request)
+
+
+def _unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response: HttpResponse = JsonResponse(
             {

@@ -84,13 +84,17 @@ def test_a_database_restart_under_load_answers_503_and_everything_recovers():
     env = live.server_env(live.static_root(), POMOC_Q_WORKERS="1", DJANGO_CONN_MAX_AGE="60")
     web, base = live.start_gunicorn(env, workers=2)
     worker = live.start_qcluster(env)
+    english = {"Accept-Language": "en"}  # the answers are asserted in English
     pages = {
-        "api": (f"{base}/api/v1/offers/", {}),
-        "web": (f"{base}/en/offers/", {}),
-        "signed in": (f"{base}/en/my/", {"Cookie": f"sessionid={session}"}),
+        "api": (f"{base}/api/v1/offers/", {**english}),
+        "web": (f"{base}/en/offers/", {**english}),
+        "signed in": (f"{base}/en/my/", {"Cookie": f"sessionid={session}", **english}),
         # The view needs no database, but the session middleware does: Django's handler500.
-        "middleware": (f"{base}/robots.txt", {"Cookie": f"sessionid={session}"}),
-        "token": (f"{base}/api/v1/offers/?mine=true", {"Authorization": f"Token {token}"}),
+        "middleware": (f"{base}/robots.txt", {"Cookie": f"sessionid={session}", **english}),
+        "token": (
+            f"{base}/api/v1/offers/?mine=true",
+            {"Authorization": f"Token {token}", **english},
+        ),
     }
     seen: dict[str, Counter] = {name: Counter() for name in pages}
     bodies: list[tuple[str, int, dict, str]] = []

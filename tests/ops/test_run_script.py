@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def processes() -> list[tuple[int, int, str]]:
     """(pid, process group, command line) of every process on the machine."""
     listing = subprocess.run(
-        ["ps", "-eo", "pid=,pgid=,args="], capture_output=True, text=True, check=True
+        ["ps", "-ww", "-eo", "pid=,pgid=,args="], capture_output=True, text=True, check=True
     ).stdout
     rows = []
     for line in listing.splitlines():

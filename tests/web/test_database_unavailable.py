@@ -24,7 +24,7 @@ def database_away():
 
 
 def test_the_api_answers_503_json(database_away):
-    response = Client().get("/api/v1/offers/?place=Brno")
+    response = Client(headers={"Accept-Language": "en"}).get("/api/v1/offers/?place=Brno")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert "briefly unavailable" in response.json()["detail"]
@@ -41,7 +41,7 @@ def test_a_page_answers_503_in_the_visitors_language(database_away):
 def test_a_session_read_by_a_middleware_also_answers_503(volunteer):
     # Given a signed-in browser: the session and the user are read by middleware, outside any
     # view (Django's handler500 then answers).
-    browser = Client(raise_request_exception=False)
+    browser = Client(raise_request_exception=False, headers={"Accept-Language": "en"})
     browser.force_login(volunteer)
     real_port = connection.settings_dict["PORT"]
     connection.close()
