@@ -94,6 +94,9 @@ def prepare(*, size: int, accounts: int, seed: int, workdir: Path) -> dict:
     from bench.matching import prepare_fixed_rows, reset_posts
 
     call_command("migrate", verbosity=0)
+    # The shared cache (throttles, rate limits) lives in a table of this database, as `make run`
+    # creates it; without it every throttled API request is a 500.
+    call_command("createcachetable", verbosity=0)
     now = timezone.now()
     categories, owners, organisations = prepare_fixed_rows(now)
     started = time.perf_counter()
