@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from functools import partial
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,10 +16,9 @@ from django.utils import timezone
 from matching import engine
 from matching.models import HOLDING_STATUSES, Match, MatchRun
 from matching.schedules import FULL_PASS_SCHEDULE, schedules_ensure
+from tests import live
 from tests.factories import NeedFactory, OfferFactory, category
 from tests.matching.conftest import east_of_praha
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_scene() -> None:
@@ -145,32 +141,18 @@ def test_the_django_q2_cluster_runs_the_scheduled_full_pass():
     # due schedule is queued, then let a real cluster process pick it up and run it.
     scheduler(broker=get_broker())
 
-    database = connection.settings_dict
     env = os.environ | {
-        "DATABASE_URL": (
-            f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        ),
+        "DATABASE_URL": live.database_url(),
         "POMOC_LOG_LEVEL": "WARNING",
         "DJANGO_CONN_MAX_AGE": "0",
     }
-    cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    cluster = live.start_qcluster(env)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not Match.objects.exists():
             time.sleep(0.5)
     finally:
-        cluster.terminate()
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
-            cluster.wait()
+        live.stop(cluster)
 
     assert Match.objects.count() == 15
     run = MatchRun.objects.get()

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications.models import Notification
 from offers.models import Offer
 from posts.models import PostStatus
 from posts.schedules import FRESHNESS_SCHEDULE, schedules_ensure
+from tests import live
 from tests.factories import OfferFactory
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_freshness_schedule_exists(db):
@@ -47,21 +42,12 @@ def test_the_django_q2_cluster_expires_and_asks_on_schedule():
     # due schedule is queued, then let a real cluster process pick it up and run it.
     scheduler(broker=get_broker())
 
-    database = connection.settings_dict
     env = os.environ | {
-        "DATABASE_URL": (
-            f"postgis://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        ),
+        "DATABASE_URL": live.database_url(),
         "POMOC_LOG_LEVEL": "WARNING",
         "DJANGO_CONN_MAX_AGE": "0",
     }
-    cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    cluster = live.start_qcluster(env)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (
@@ -70,12 +56,7 @@ def test_the_django_q2_cluster_expires_and_asks_on_schedule():
         ):
             time.sleep(0.5)
     finally:
-        cluster.terminate()
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            cluster.kill()
-            cluster.wait()
+        live.stop(cluster)
 
     stale.refresh_from_db()
     assert stale.status == PostStatus.EXPIRED
