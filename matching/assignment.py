@@ -193,7 +193,15 @@ def assign_units(
         keys = _pair_keys(pairs.need_id, pairs.offer_id, wide=wide)
         in_flow = np.isin(keys, _pair_keys(flow.need_id, flow.offer_id, wide=wide))
         if walk(order[in_flow[order]].tolist()):
-            walk(order.tolist())
+            # Only pairs whose need and offer both kept a slot can still be taken (slots only
+            # ever go down): walking just those, best first, is the walk over all of them.
+            open_pair = (
+                fits
+                & (np.array(need_free)[need_of] > 0)
+                & (np.array(offer_free)[offer_of] > 0)
+                & (np.array(units) == 0)
+            )
+            walk(order[open_pair[order]].tolist())
     else:
         walk(order.tolist())
     taken = np.array(units, dtype=np.int64)

@@ -19,7 +19,6 @@ import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -660,7 +659,7 @@ def _full_pass(
         found = candidate_sql.Candidates.concatenate(
             pool.map(probes, done=partial(progress, total=len(chunks)) if progress else None)
         )
-        inserted = _propose(
+        result.proposed = _propose(
             result,
             found,
             now=now,
@@ -669,7 +668,6 @@ def _full_pass(
             pool=pool,
             save=None if dry_run else partial(_insert_atomic, run_id=result.run_id),
         )
-        result.proposed = sum(future.result() for future in inserted)
 
 
 def _insert_atomic(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
@@ -705,19 +703,20 @@ def _propose(
     every_post: bool = False,
     pool: Workers | None = None,
     save: Callable[[ScoredPairs, np.ndarray], int] | None = None,
-) -> list[Future[int]]:
-    """Score the candidates, choose within the slots (``result.chosen``) and hand the chosen
-    pairs to ``save`` on the workers; returns the saves under way.
+) -> int:
+    """Score the candidates, choose within the slots (``result.chosen``) and ``save`` the chosen
+    pairs; returns how many were saved.
 
     ``offers_used``: the slots of offers in use, if known (else read for these offers);
     ``every_post``: read every active post at once (a full pass) rather than list the ids. Offers
     and needs of different root categories never meet, so the assignment is solved per group of
-    roots, largest first, and each group is saved while the next is being solved: the workers
-    write while this thread computes, and a pass that dies leaves whole groups."""
+    roots, largest first, each group on a worker that then saves it: the min-cost flow frees the
+    GIL, so two groups are solved at once while others are written, and a pass that dies leaves
+    whole groups."""
     pool = pool or Workers(1)
     result.candidates = len(found)
     if not len(found):
-        return []
+        return 0
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
     reads: list[Callable[[], object]] = [
@@ -740,10 +739,9 @@ def _propose(
     )
     optimal = len(pairs) <= settings.POMOC_MATCHING_OPTIMAL_MAX_PAIRS
     result.algorithm = "optimal" if optimal else "greedy"
-    chosen, saves = [], []
-    for group in _root_groups(
-        needs["category_root_id"][needs.rows(found.need_id)], workers=pool.count
-    ):
+
+    def assign_and_save(group: np.ndarray) -> tuple[ScoredPairs, int]:
+        # Groups share no need and no offer, so each reads the slot maps and nothing else.
         part, units = assign_units(
             pairs.take(group),
             need_slots=need_slots,
@@ -751,11 +749,12 @@ def _propose(
             budget=budget,
             optimal=optimal,
         )
-        chosen.append(part)
-        if save and len(part):
-            saves.append(pool.submit(partial(save, part, units)))
-    result.chosen = ScoredPairs.concatenate(chosen).best_first()
-    return saves
+        return part, (save(part, units) if save and len(part) else 0)
+
+    groups = _root_groups(needs["category_root_id"][needs.rows(found.need_id)], workers=pool.count)
+    done = pool.map([partial(assign_and_save, group) for group in groups])
+    result.chosen = ScoredPairs.concatenate([part for part, _ in done]).best_first()
+    return sum(saved for _, saved in done)
 
 
 def _root_groups(roots: np.ndarray, *, workers: int) -> list[np.ndarray]:
@@ -830,10 +829,9 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
         )
-    saves = _propose(
+    result.proposed = _propose(
         result, found, now=now, offers_used=used, save=partial(_insert, run_id=result.run_id)
     )
-    result.proposed = sum(future.result() for future in saves)
 
 
 def proposal_counts() -> dict[str, int]:
