@@ -62,6 +62,9 @@ logger = logging.getLogger(__name__)
 FULL_PASS_LOCK = 4_711_001
 # The full pass walks the needs in id chunks of this size (progress bar, bounded memory).
 CHUNK_SIZE = 2_500
+# From this share of full offers among the active ones, a full pass probes a snapshot of the
+# open offers (``candidates.open_offers_snapshot``) rather than walk past the full ones.
+SNAPSHOT_FULL_SHARE = 0.1
 
 OPEN = MatchStatus.PROPOSED
 TAKEN = [str(status) for status in TAKEN_STATUSES]
@@ -532,6 +535,10 @@ def _finish(run: MatchRun, result: PassResult, started: float, errors: str = "")
     run.save()
 
 
+def _active_offer_count() -> int:
+    return _fetch("SELECT count(*) FROM offers_offer WHERE status = 'active'", [])[0][0]
+
+
 def _need_id_chunks() -> list[tuple[int, int]]:
     low, high = _fetch("SELECT min(id), max(id) FROM needs_need WHERE status = 'active'", [])[0]
     if low is None:
@@ -646,19 +653,39 @@ def _full_pass(
                 offer_id: used.room[offer_id]
                 for offer_id in used.per_person.difference(full_offers)
             }
-            # Full offers go into the same room map with nothing left, rather than into an
-            # ``id <> ALL(array)`` filter: PostgreSQL compares a bound array element by element
-            # on every probed row (a steady-state pass with 460 000 full offers took hours),
-            # while a jsonb key lookup is a binary search. Serialised once for every chunk.
-            room_json = candidate_sql.room_json({**room, **dict.fromkeys(full_offers, 0)})
+            # Once many offers are full, the probes read a snapshot of the open ones
+            # (``candidates.open_offers_snapshot``). Otherwise the full offers go into the room
+            # map with nothing left, rather than into an ``id <> ALL(array)`` filter: PostgreSQL
+            # compares a bound array element by element on every probed row (a steady-state
+            # pass with 460 000 full offers took hours), while a jsonb key lookup is a binary
+            # search. Serialised once for every chunk.
+            snapshot = bool(full_offers) and (
+                len(full_offers) >= SNAPSHOT_FULL_SHARE * _active_offer_count()
+            )
+            if snapshot:
+                candidate_sql.open_offers_snapshot(full_offers)
+            else:
+                room.update(dict.fromkeys(full_offers, 0))
+            room_json = candidate_sql.room_json(room)
             chunks = _need_id_chunks()
         probes = [
-            partial(_chunk_candidates, chunk, today=today, full_offers=[], offer_room=room_json)
+            partial(
+                _chunk_candidates,
+                chunk,
+                today=today,
+                full_offers=[],
+                offer_room=room_json,
+                offers_table=candidate_sql.OPEN_OFFERS if snapshot else "offers_offer",
+            )
             for chunk in chunks
         ]
-        found = candidate_sql.Candidates.concatenate(
-            pool.map(probes, done=partial(progress, total=len(chunks)) if progress else None)
-        )
+        try:
+            found = candidate_sql.Candidates.concatenate(
+                pool.map(probes, done=partial(progress, total=len(chunks)) if progress else None)
+            )
+        finally:
+            if snapshot:
+                candidate_sql.drop_open_offers()
         result.proposed = _propose(
             result,
             found,
@@ -681,6 +708,7 @@ def _chunk_candidates(
     today: dt.date,
     full_offers: list[int],
     offer_room: Mapping[int, int] | str = "{}",
+    offers_table: str = "offers_offer",
 ) -> candidate_sql.Candidates:
     return candidate_sql.offers_for_needs(
         today=today,
@@ -691,6 +719,7 @@ def _chunk_candidates(
         per_offer=settings.POMOC_MATCHING_PER_OFFER,
         id_range=id_range,
         offer_room=offer_room,
+        offers_table=offers_table,
     )
 
 

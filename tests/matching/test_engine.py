@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from matching import engine
@@ -468,3 +469,57 @@ def test_a_big_flat_goes_to_the_big_family_and_a_small_room_to_the_couple():
     engine.full_pass()
     pair = Match.objects.get(offer=small, need=couple)
     assert pair.explanation["factors"]["fit"] == 1.0
+
+
+def _scene_with_many_full_offers() -> tuple[list, list]:
+    """Offers near Prague, most of them full (approved matches hold their capacity), some with
+    beds left, and needs around them: what a steady-state full pass meets."""
+    offers, needs = [], []
+    for km in range(12):
+        offer = OfferFactory(location=east_of_praha(km * 1.5), capacity=1 + km % 2)
+        if km % 3:
+            for _ in range(offer.capacity):
+                Match.objects.create(
+                    offer=offer, need=NeedFactory(), score=1, status=MatchStatus.APPROVED
+                )
+        offers.append(offer)
+    rooms = OfferFactory(category=category("accommodation"), capacity=4, location=east_of_praha(3))
+    Match.objects.create(
+        offer=rooms,
+        need=NeedFactory(category=category("accommodation-short"), people_count=2),
+        score=1,
+        status=MatchStatus.APPROVED,
+        units=2,
+    )
+    for km in (0.5, 4, 9, 14):
+        needs.append(NeedFactory(location=east_of_praha(km)))
+    for people in (1, 2, 3):
+        needs.append(NeedFactory(category=category("accommodation-short"), people_count=people))
+    return [*offers, rooms], needs
+
+
+def test_a_pass_among_mostly_full_offers_proposes_what_the_same_pass_without_a_snapshot_does(
+    monkeypatch, settings
+):
+    # Once many offers are full the probes read a snapshot of the open ones: the proposals
+    # must be the same as when they walk past the full offers in offers_offer.
+    settings.POMOC_MATCHING_CANDIDATES = 2
+    _scene_with_many_full_offers()
+    proposals = {}
+    for share, name in ((0.0, "snapshot"), (float("inf"), "offers_offer")):
+        monkeypatch.setattr(engine, "SNAPSHOT_FULL_SHARE", share)
+        Match.objects.filter(status=MatchStatus.PROPOSED).delete()
+        engine.full_pass()
+        proposals[name] = set(
+            Match.objects.filter(status=MatchStatus.PROPOSED).values_list(
+                "offer_id", "need_id", "units"
+            )
+        )
+
+    assert proposals["snapshot"] == proposals["offers_offer"]
+    # Full offers are passed over for open ones further away, and the family of three gets
+    # no room where only two beds are left.
+    assert len(proposals["snapshot"]) >= 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('matching_open_offers')")
+        assert cursor.fetchone()[0] is None  # the snapshot does not outlive its pass
