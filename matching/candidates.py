@@ -316,10 +316,17 @@ def _probing() -> Iterator[CursorWrapper]:
     settings stay with them: thousands of tiny index probes, where JIT compiling costs more
     than it saves, and a bitmap scan of the language GIN index (the planner's guess for the
     unbounded remote probe) reads every post speaking Ukrainian where the nearest-first walk
-    stops after a few rows."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    stops after a few rows.
+
+    Inside a caller's transaction (an incremental pass) no savepoint: a released savepoint
+    would not end the settings either, and it costs two round trips. Both settings in one."""
+    with (
+        transaction.atomic(savepoint=False),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('enable_bitmapscan', 'off', true)"
+        )
         yield cursor
 
 
