@@ -258,6 +258,9 @@ _REACH_BOXES = (
     "&& ST_Expand(n.location_3035, n.radius_km * 1000)"
 )
 
+# One offer's probe of each category it serves, on the needs' index of migration 0015, whose
+# keys drop needs of that category in no language the offer speaks (``n.match_keys &&
+# o.match_keys``: implied by the category and language rules below, which stay exact).
 _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
 FROM offers_offer o
@@ -267,7 +270,7 @@ CROSS JOIN LATERAL (
     CROSS JOIN LATERAL (
         SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
         FROM needs_need n
-        WHERE n.category_id = accepted.category_id
+        WHERE n.category_id = accepted.category_id AND n.match_keys && o.match_keys
           AND {need_valid}
           AND {reach}
           AND {pair_rules}
