@@ -481,9 +481,10 @@ INSERT_FEW_MAX = 200
 
 def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
     """``_insert`` for a few pairs, with its guarantees, in two statements: the chosen offers'
-    rows are locked (in id order), and then, in a statement that sees what was committed before
-    the locks were granted, the pairs that no longer fit are dropped, withdrawn or repooled
-    pairs are proposed again in their old rows (with their audit step) and the rest inserted.
+    rows are locked (in id order), and then, in a statement that starts once the locks are held
+    (so it sees what a racing pass committed), the pairs that no longer fit are dropped,
+    withdrawn or repooled pairs are proposed again in their old rows (with their audit step)
+    and the rest inserted.
     The pairs come as arrays (``unnest``), and PostgreSQL builds each explanation as
     ``_insert`` does."""
     columns = {
