@@ -315,8 +315,22 @@ def max_radius(table: str) -> int:
 
 
 # Django turns psycopg's statement preparation off (for connection poolers); a threshold no
-# query reaches keeps it off for every other query while ``prepare=True`` prepares the probes.
+# query reaches keeps it off for every other query while ``prepare=True`` prepares ours.
 _PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+@contextmanager
+def preparing_cursor() -> Iterator[psycopg.Cursor]:
+    """A cursor on Django's connection (and in its transaction) that binds parameters on the
+    server, so that ``execute(..., prepare=True)`` prepares a statement once per connection:
+    for the large statements of an incremental pass, whose planning costs more than their run.
+    Django's query log does not see its statements."""
+    connection.ensure_connection()
+    server_side = connection.connection
+    if server_side.prepare_threshold is None:
+        server_side.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
+    with psycopg.Cursor(server_side) as cursor:
+        yield cursor
 
 
 @contextmanager
@@ -341,10 +355,7 @@ def _probing(*, prepared: bool = False) -> Iterator[CursorWrapper | psycopg.Curs
         if not prepared:
             yield cursor
             return
-        server_side = connection.connection
-        if server_side.prepare_threshold is None:
-            server_side.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-        with psycopg.Cursor(server_side) as prepared_cursor:
+        with preparing_cursor() as prepared_cursor:
             yield prepared_cursor
 
 

@@ -522,11 +522,14 @@ def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -
         **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
     }
     unnested = ", ".join(f"%(column_{name})s::{kind}[]" for name, kind in types.items())
-    with connection.cursor() as cursor:
+    # Prepared, as planning the statement below costs more than running it for a few pairs.
+    params = _plain(params)
+    with candidate_sql.preparing_cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM offers_offer WHERE id = ANY(%(offer_ids)s) ORDER BY id "
+            "SELECT 1 FROM offers_offer WHERE id = ANY(%(offer_ids)s::bigint[]) ORDER BY id "
             "FOR NO KEY UPDATE",
             params,
+            prepare=True,
         )
         cursor.execute(
             # The same steps as ``_insert``'s statements, as parts of one.
@@ -536,7 +539,7 @@ def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -
                     SELECT {_HELD_COLUMNS}
                     FROM offers_offer o
                     JOIN matching_match m ON m.offer_id = o.id AND m.status = ANY(%(holding)s)
-                    WHERE o.id = ANY(%(offer_ids)s)
+                    WHERE o.id = ANY(%(offer_ids)s::bigint[])
                     GROUP BY m.offer_id, o.capacity),
                 kept AS MATERIALIZED (
                     SELECT f.* FROM (
@@ -576,15 +579,22 @@ def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -
                     INSERT INTO matching_match (offer_id, need_id, units, score, explanation,
                                                 status, proposed_at, status_changed_at, run_id)
                     SELECT c.offer_id, c.need_id, c.units, c.score, {explained}, %(open)s, now(),
-                           now(), %(run)s
+                           now(), %(run)s::bigint
                     FROM kept c
                     ORDER BY c.need_id, c.offer_id
                     ON CONFLICT (offer_id, need_id) DO NOTHING
                     RETURNING 1)
                 SELECT (SELECT count(*) FROM logged) + (SELECT count(*) FROM inserted)""",
             params,
+            prepare=True,
         )
         return cursor.fetchone()[0]
+
+
+def _plain(params: dict[str, object]) -> dict[str, object]:
+    """The parameters with choices (``MatchStatus``...) as the plain strings they stand for: a
+    cursor that binds on the server would otherwise send an enum member's name."""
+    return {name: str(value) if isinstance(value, str) else value for name, value in params.items()}
 
 
 def withdraw_stale(
@@ -607,7 +617,10 @@ def withdraw_stale(
         scope = " AND old.offer_id = %(offer_id)s"
     if need_id is not None:
         scope = " AND old.need_id = %(need_id)s"
-    with connection.cursor() as cursor:
+    # For one post (an incremental pass, a post closed or hidden), prepared: planning the
+    # statement took several times as long as running it.
+    one_post = bool(scope)
+    with candidate_sql.preparing_cursor() if one_post else connection.cursor() as cursor:
         cursor.execute(
             # Joining the table to itself makes RETURNING see the status before the update.
             # EXISTS on primary keys: for one post this touches only its few matches.
@@ -622,16 +635,20 @@ def withdraw_stale(
                     RETURNING m.id, old.status AS from_status)
                 INSERT INTO matching_matchtransition
                     (match_id, actor_id, from_status, to_status, reason, created_at)
-                SELECT id, NULL, from_status, %(withdrawn)s, %(reason)s, now() FROM withdrawn""",
-            {
-                "today": today,
-                "withdrawn": MatchStatus.WITHDRAWN,
-                "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
-                "reason": "The offer or the need was closed, paused, hidden or expired, "
-                "or the host is no longer verified.",
-                "offer_id": offer_id,
-                "need_id": need_id,
-            },
+                SELECT id, NULL::bigint, from_status, %(withdrawn)s, %(reason)s, now()
+                FROM withdrawn""",
+            _plain(
+                {
+                    "today": today,
+                    "withdrawn": MatchStatus.WITHDRAWN,
+                    "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
+                    "reason": "The offer or the need was closed, paused, hidden or expired, "
+                    "or the host is no longer verified.",
+                    "offer_id": offer_id,
+                    "need_id": need_id,
+                }
+            ),
+            **({"prepare": True} if one_post else {}),
         )
         return cursor.rowcount
 
