@@ -362,9 +362,12 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
 
     The pairs are copied into a temporary table first (COPY moves 150 000 rows in a fraction of
     a second where query parameters would spell them out as text), and PostgreSQL builds each
-    explanation from the rounded columns."""
+    explanation from the rounded columns. A few pairs (an incremental pass) go as arrays
+    instead (``_insert_few``)."""
     if not len(chosen):
         return 0
+    if len(chosen) <= INSERT_FEW_MAX:
+        return _insert_few(chosen, units, run_id=run_id)
     weights = settings.POMOC_MATCHING_WEIGHTS
     columns = {
         "offer_id": chosen.offer_id,
@@ -473,6 +476,129 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
         return revived + inserted
 
 
+# Up to this many chosen pairs, ``_insert`` passes them as arrays (``_insert_few``) rather than
+# through a temporary table, whose CREATE and DROP write the system catalog.
+INSERT_FEW_MAX = 200
+
+
+def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
+    """``_insert`` for a few pairs, with its guarantees, in two statements: the chosen offers'
+    rows are locked (in id order), and then, in a statement that starts once the locks are held
+    (so it sees what a racing pass committed), the pairs that no longer fit are dropped,
+    withdrawn or repooled pairs are proposed again in their old rows (with their audit step)
+    and the rest inserted.
+    The pairs come as arrays (``unnest``), and PostgreSQL builds each explanation as
+    ``_insert`` does."""
+    columns = {
+        "offer_id": chosen.offer_id.tolist(),
+        "need_id": chosen.need_id.tolist(),
+        "units": units.astype(np.int64).tolist(),
+        "score": chosen.score.tolist(),
+    }
+    columns |= {
+        f"explained_{name}": values.tolist() for name, values in explanation_columns(chosen).items()
+    }
+    types = {
+        name: "bigint" if name.endswith("_id") or name == "units" else "float8" for name in columns
+    }
+    weights = settings.POMOC_MATCHING_WEIGHTS
+    factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
+    explained = (
+        f"jsonb_build_object('factors', jsonb_build_object({factors}), "
+        "'weights', %(weights)s::jsonb, 'distance_km', c.explained_distance_km)"
+    )
+    fresh = ", ".join(
+        f"{Match._meta.get_field(name).column} = %(fresh_{name})s" for name in FRESH_PROPOSAL
+    )
+    params = {
+        **{f"column_{name}": values for name, values in columns.items()},
+        "offer_ids": sorted(set(columns["offer_id"])),
+        "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
+        "open": OPEN,
+        "withdrawn": MatchStatus.WITHDRAWN,
+        "run": run_id,
+        "reason": "Both posts are open again: proposed again.",
+        "repooled": "Back in the pool after no coordinator decided in time: proposed again.",
+        "holding": HOLDING,
+        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
+        **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
+    }
+    unnested = ", ".join(f"%(column_{name})s::{kind}[]" for name, kind in types.items())
+    # Prepared, as planning the statement below costs more than running it for a few pairs.
+    params = _plain(params)
+    with candidate_sql.preparing_cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM offers_offer WHERE id = ANY(%(offer_ids)s::bigint[]) ORDER BY id "
+            "FOR NO KEY UPDATE",
+            params,
+            prepare=True,
+        )
+        cursor.execute(
+            # The same steps as ``_insert``'s statements, as parts of one.
+            f"""WITH chosen AS MATERIALIZED (
+                    SELECT * FROM unnest({unnested}) AS c({", ".join(columns)})),
+                held AS MATERIALIZED (
+                    SELECT {_HELD_COLUMNS}
+                    FROM offers_offer o
+                    JOIN matching_match m ON m.offer_id = o.id AND m.status = ANY(%(holding)s)
+                    WHERE o.id = ANY(%(offer_ids)s::bigint[])
+                    GROUP BY m.offer_id, o.capacity),
+                kept AS MATERIALIZED (
+                    SELECT f.* FROM (
+                        SELECT c.*, held.capacity - held.units AS room,
+                               %(per_offer)s - held.open_count AS slots,
+                               sum(c.units) OVER ahead AS units_so_far,
+                               row_number() OVER ahead AS nth
+                        FROM chosen c LEFT JOIN held ON held.offer_id = c.offer_id
+                        WINDOW ahead AS (PARTITION BY c.offer_id
+                                         ORDER BY c.score DESC, c.need_id
+                                         ROWS UNBOUNDED PRECEDING)) f
+                    WHERE f.room IS NULL OR (f.units_so_far <= f.room AND f.nth <= f.slots)),
+                locked AS (
+                    SELECT m.id, m.status AS old_status, c.* FROM matching_match m
+                    JOIN kept c ON m.offer_id = c.offer_id AND m.need_id = c.need_id
+                    WHERE {REPOOLABLE_SQL}
+                    ORDER BY m.need_id, m.offer_id FOR UPDATE OF m),
+                revived AS (
+                    UPDATE matching_match m
+                    SET status = %(open)s, score = c.score, units = c.units,
+                        explanation = {explained},
+                        proposed_at = now(), status_changed_at = now(), run_id = %(run)s,
+                        {fresh}
+                    FROM locked c
+                    WHERE m.id = c.id AND {REPOOLABLE_SQL}
+                    RETURNING m.id, c.old_status),
+                logged AS (
+                    INSERT INTO matching_matchtransition
+                        (match_id, actor_id, from_status, to_status, reason, created_at)
+                    SELECT id, NULL, old_status, %(open)s,
+                           CASE WHEN old_status = %(withdrawn)s THEN %(reason)s
+                                ELSE %(repooled)s END,
+                           now()
+                    FROM revived
+                    RETURNING 1),
+                inserted AS (
+                    INSERT INTO matching_match (offer_id, need_id, units, score, explanation,
+                                                status, proposed_at, status_changed_at, run_id)
+                    SELECT c.offer_id, c.need_id, c.units, c.score, {explained}, %(open)s, now(),
+                           now(), %(run)s::bigint
+                    FROM kept c
+                    ORDER BY c.need_id, c.offer_id
+                    ON CONFLICT (offer_id, need_id) DO NOTHING
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM logged) + (SELECT count(*) FROM inserted)""",
+            params,
+            prepare=True,
+        )
+        return cursor.fetchone()[0]
+
+
+def _plain(params: dict[str, object]) -> dict[str, object]:
+    """The parameters with choices (``MatchStatus``...) as the plain strings they stand for: a
+    cursor that binds on the server would otherwise send an enum member's name."""
+    return {name: str(value) if isinstance(value, str) else value for name, value in params.items()}
+
+
 def withdraw_stale(
     *, today: dt.date, offer_id: int | None = None, need_id: int | None = None
 ) -> int:
@@ -493,7 +619,10 @@ def withdraw_stale(
         scope = " AND old.offer_id = %(offer_id)s"
     if need_id is not None:
         scope = " AND old.need_id = %(need_id)s"
-    with connection.cursor() as cursor:
+    # For one post (an incremental pass, a post closed or hidden), prepared: planning the
+    # statement took several times as long as running it.
+    one_post = bool(scope)
+    with candidate_sql.preparing_cursor() if one_post else connection.cursor() as cursor:
         cursor.execute(
             # Joining the table to itself makes RETURNING see the status before the update.
             # EXISTS on primary keys: for one post this touches only its few matches.
@@ -508,16 +637,20 @@ def withdraw_stale(
                     RETURNING m.id, old.status AS from_status)
                 INSERT INTO matching_matchtransition
                     (match_id, actor_id, from_status, to_status, reason, created_at)
-                SELECT id, NULL, from_status, %(withdrawn)s, %(reason)s, now() FROM withdrawn""",
-            {
-                "today": today,
-                "withdrawn": MatchStatus.WITHDRAWN,
-                "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
-                "reason": "The offer or the need was closed, paused, hidden or expired, "
-                "or the host is no longer verified.",
-                "offer_id": offer_id,
-                "need_id": need_id,
-            },
+                SELECT id, NULL::bigint, from_status, %(withdrawn)s, %(reason)s, now()
+                FROM withdrawn""",
+            _plain(
+                {
+                    "today": today,
+                    "withdrawn": MatchStatus.WITHDRAWN,
+                    "waiting": [str(OPEN), str(MatchStatus.APPROVED)],
+                    "reason": "The offer or the need was closed, paused, hidden or expired, "
+                    "or the host is no longer verified.",
+                    "offer_id": offer_id,
+                    "need_id": need_id,
+                }
+            ),
+            **({"prepare": True} if one_post else {}),
         )
         return cursor.rowcount
 
@@ -811,17 +944,25 @@ def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None)
     proposals if it is no longer active and valid."""
     if (offer_id is None) == (need_id is None):
         raise ValueError("Give exactly one of offer_id and need_id.")
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), timezone.now()
     result = PassResult()
-    run = MatchRun.objects.create(kind=RunKind.INCREMENTAL)
-    result.run_id = run.pk
+    # The run record and the work in one transaction, so one commit (one WAL flush) instead of
+    # three: a pass takes a few milliseconds, and each flush took about as long.
     try:
         with transaction.atomic():
+            run = MatchRun.objects.create(kind=RunKind.INCREMENTAL, started_at=started_at)
+            result.run_id = run.pk
             _incremental(result, offer_id=offer_id, need_id=need_id)
+            _finish(run, result, started)
     except Exception:
-        _finish(run, result, started, errors=traceback.format_exc())
+        # The run record went with the rollback: the failure is recorded in a run of its own.
+        _finish(
+            MatchRun(kind=RunKind.INCREMENTAL, started_at=started_at),
+            result,
+            started,
+            errors=traceback.format_exc(),
+        )
         raise
-    _finish(run, result, started)
     return result
 
 
