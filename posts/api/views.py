@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from posts.api.exceptions import validation_error_detail
-from posts.api.pagination import PostGeoJsonPagination
+from posts.api.pagination import PostGeoJsonPagination, PostSearchPagination
 from posts.api.serializers import (
     CategorySerializer,
     MatchRequestSerializer,
@@ -71,6 +71,7 @@ class PostViewSet(
     respond_own_posts: ClassVar[Callable[..., QuerySet]]
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditPost]
+    pagination_class = PostSearchPagination
     lookup_value_regex = r"[0-9]+"
 
     def get_permissions(self) -> list[permissions.BasePermission]:
