@@ -49,6 +49,9 @@ class SearchPage:
     def __len__(self) -> int:
         return len(self.posts)
 
+    def __getitem__(self, index: int) -> Post:
+        return self.posts[index]
+
     @property
     def has_previous(self) -> bool:
         return self.number > 1
