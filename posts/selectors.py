@@ -27,6 +27,16 @@ def sensitive_filter() -> Q:
     return Q(category__sensitive=True) | Q(category__parent__sensitive=True)
 
 
+def in_category(category: Category) -> Q:
+    """Posts in a category or in one of its subcategories.
+
+    A subquery of category ids rather than ``category OR category__parent``: the OR across the
+    join made PostgreSQL pair every post in a search radius with every category (190 000 pairs
+    for 8 000 posts around Brno, 50 ms); ids filter the posts before any join."""
+    ids = Category.objects.filter(Q(pk=category.pk) | Q(parent_id=category.pk)).values("pk")
+    return Q(category__in=ids)
+
+
 def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
     """Posts a user may browse: active, valid today, not hidden by a coordinator, and sensitive
     ones only for staff of verified organisations and for coordinators within their scope."""
@@ -170,7 +180,7 @@ def post_search(
     ``nearest_first``."""
     queryset = post_visible(model, user=user)
     if category is not None:
-        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+        queryset = queryset.filter(in_category(category))
     if remote_only:
         queryset = queryset.filter(remote=True)
     if language:
