@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -22,6 +24,7 @@ from rest_framework.serializers import BaseSerializer
 
 from posts.api.exceptions import validation_error_detail
 from posts.api.pagination import PostGeoJsonPagination, PostSearchPagination
+from posts.api.search_cache import search_cache_key
 from posts.api.serializers import (
     CategorySerializer,
     MatchRequestSerializer,
@@ -135,6 +138,19 @@ class PostViewSet(
             raise Http404
         self.check_object_permissions(self.request, post)
         return post
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The search (and, through ``geojson``, the map's search); anonymous answers come from
+        and go to the shared cache (``posts.api.search_cache``)."""
+        key = search_cache_key(request)
+        if key is not None:
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key is not None and response.status_code == status.HTTP_200_OK:
+            cache.set(key, response.data, settings.POMOC_SEARCH_CACHE_SECONDS)
+        return response
 
     def _read(self, post: Post) -> dict[str, Any]:
         return self.read_serializer_class(post, context=self.get_serializer_context()).data
