@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -12,11 +14,17 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from posts.models import Post
 from posts.pagination import SEARCH_COUNT_CAP, search_page
 
-COUNT_DESCRIPTION = (
-    f"How many results there are, exactly up to {SEARCH_COUNT_CAP}; when `count_capped` is true "
-    f"there are more than {SEARCH_COUNT_CAP} (page on with `next` until it is null)."
+COUNT_DESCRIPTION = format_lazy(
+    _(
+        "How many results there are, exactly up to {cap}; when count_capped is true there are "
+        "more than {cap} (page on with next until it is null). The last page always has the "
+        "exact count."
+    ),
+    cap=SEARCH_COUNT_CAP,
 )
-COUNT_CAPPED_DESCRIPTION = f"True when there are more than `count` ({SEARCH_COUNT_CAP}) results."
+COUNT_CAPPED_DESCRIPTION = format_lazy(
+    _("True when there are more than {cap} results."), cap=SEARCH_COUNT_CAP
+)
 
 
 class PostPagination(PageNumberPagination):
