@@ -18,7 +18,7 @@ from drf_spectacular.contrib.rest_framework_gis import build_point_geo_schema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.fields import GeoJsonDict, GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from accounts.models import Organisation
@@ -156,7 +156,10 @@ class PublicLocationField(GeometryField):
 
     def to_representation(self, post: Post) -> Any:
         exact = _viewer(self.parent).can_edit(post)
-        return super().to_representation(public_point(post, exact=exact))
+        point = public_point(post, exact=exact)
+        # Written directly: the parent goes GEOS -> GDAL -> JSON text -> dict, twice per point,
+        # about half the time of a page of a hundred features.
+        return GeoJsonDict({"type": "Point", "coordinates": [point.x, point.y]})
 
 
 class PostGeoSerializer(GeoFeatureModelSerializer):
