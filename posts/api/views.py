@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -24,7 +23,7 @@ from rest_framework.serializers import BaseSerializer
 
 from posts.api.exceptions import validation_error_detail
 from posts.api.pagination import PostGeoJsonPagination, PostSearchPagination
-from posts.api.search_cache import search_cache_key
+from posts.api.search_cache import search_answer_store, search_cache_key
 from posts.api.serializers import (
     CategorySerializer,
     MatchRequestSerializer,
@@ -149,7 +148,7 @@ class PostViewSet(
                 return Response(data)
         response = super().list(request, *args, **kwargs)
         if key is not None and response.status_code == status.HTTP_200_OK:
-            cache.set(key, response.data, settings.POMOC_SEARCH_CACHE_SECONDS)
+            search_answer_store(key, response.data)
         return response
 
     def _read(self, post: Post) -> dict[str, Any]:

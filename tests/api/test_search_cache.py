@@ -8,10 +8,14 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from moderation.services import post_hide
 from offers.services import offer_set_status
+from posts.api import search_cache
 from tests import factories
 
 EXACT = Point(14.437812, 50.081234, srid=4326)
@@ -110,3 +114,28 @@ def test_the_cache_is_off_when_its_lifetime_is_zero(api, settings):
     factories.OfferFactory(title="boots")
 
     assert sorted(_titles(api)) == ["boots", "coats"]
+
+
+def test_stored_answers_now_and_then_clear_the_database_caches_expired_rows(
+    api, settings, monkeypatch
+):
+    monkeypatch.setattr(search_cache, "PURGE_ONE_IN", 1)
+    factories.OfferFactory(title="coats")
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": settings.POMOC_CACHE_TABLE,
+        }
+    }
+    # Inside the test, so the fixtures' teardown finds the per-process cache again.
+    with override_settings(CACHES=database_cache):
+        caches["default"].set("expiring", "x", 1)
+        with _later(5):
+            assert _titles(api) == ["coats"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT cache_key FROM {settings.POMOC_CACHE_TABLE}")
+            keys = [key for (key,) in cursor.fetchall()]
+        caches["default"].clear()
+
+    assert ":1:expiring" not in keys
+    assert any(key.startswith(":1:post-search:") for key in keys)
