@@ -691,6 +691,9 @@ POMOC_EXPORT_MAX_ROWS = int(os.environ.get("POMOC_EXPORT_MAX_ROWS", "50000"))
 INSTALLED_APPS += ["stats", "newsletter"]
 # How long the public statistics are cached (they are counted over every post and match).
 POMOC_STATS_CACHE_SECONDS = env_int("POMOC_STATS_CACHE_SECONDS", 300)
+# How long an anonymous search answer of the API (offers, needs, GeoJSON) is served from the
+# shared cache: a new, closed or hidden post shows in them at most this late (0: no cache).
+POMOC_SEARCH_CACHE_SECONDS = env_int("POMOC_SEARCH_CACHE_SECONDS", 30)
 # How many weeks, this one included, the statistics count by week.
 POMOC_STATS_WEEKS = env_int("POMOC_STATS_WEEKS", 12)
 # Newsletter: a confirmation link works this long; unconfirmed subscriptions are then deleted.

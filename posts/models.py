@@ -296,6 +296,9 @@ class Post(models.Model):
             models.Index(fields=["valid_until"], name=f"{prefix}_valid_until"),
             GinIndex(fields=["languages"], name=f"{prefix}_languages_gin"),
             GistIndex(fields=["public_location"], name=f"{prefix}_public_location_gist"),
+            # Lists newest first (the web list's default, with or without a place) walk this
+            # backwards and stop at the page instead of sorting every post in the radius.
+            models.Index(fields=["created_at", "id"], name=f"{prefix}_created"),
         ]
 
     def clean(self) -> None:

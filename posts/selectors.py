@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from typing import TypeVar
 
-from django.contrib.gis.db.models.functions import Distance, GeometryDistance
+from django.contrib.gis.db.models.functions import Distance, GeoFunc, GeometryDistance
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
-from django.db.models import Q, QuerySet, Value
+from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,6 +25,16 @@ def category_list() -> QuerySet[Category]:
 def sensitive_filter() -> Q:
     """Posts in a sensitive category or in a subcategory of one."""
     return Q(category__sensitive=True) | Q(category__parent__sensitive=True)
+
+
+def in_category(category: Category) -> Q:
+    """Posts in a category or in one of its subcategories.
+
+    A subquery of category ids rather than ``category OR category__parent``: the OR across the
+    join made PostgreSQL pair every post in a search radius with every category (190 000 pairs
+    for 8 000 posts around Brno, 50 ms); ids filter the posts before any join."""
+    ids = Category.objects.filter(Q(pk=category.pk) | Q(parent_id=category.pk)).values("pk")
+    return Q(category__in=ids)
 
 
 def post_visible(model: type[P], *, user: User | None) -> QuerySet[P]:
@@ -62,6 +71,31 @@ def search_radius_km(radius_km: float) -> int:
     return math.ceil(radius_km)
 
 
+class WithinMetres(GeoFunc):
+    """``ST_DWithin(column, point, metres)`` on geography, spelled out as the two halves PostGIS
+    runs anyway: the index's bounding-box test (``&&`` the expanded point) and the exact
+    spheroid test (``_ST_DWithin``).
+
+    Why: PostGIS 3.3 estimates ``ST_DWithin`` on geography at a fixed 0.01 % of the table (10
+    rows of 100 000, when 50 km around Prague holds 18 000), so the planner sorted every row in
+    the radius instead of walking the GiST index nearest first, and the huge cost it then
+    reckoned switched on JIT compiling (0.3-0.5 s a query). The ``&&`` half is estimated from the
+    column's statistics (29 003 for 28 353 real) and the same index answers it.
+    """
+
+    output_field = BooleanField()
+    geom_param_pos = (0, 1)
+    arity = 3
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, point, metres = (compiler.compile(arg) for arg in self.source_expressions)
+        sql = (
+            f"({column[0]} && _ST_Expand({point[0]}::geography, {metres[0]}) "
+            f"AND _ST_DWithin({column[0]}, {point[0]}::geography, {metres[0]}, true))"
+        )
+        return sql, (*column[1], *point[1], *metres[1]) * 2
+
+
 def post_near(
     queryset: QuerySet[P], *, point: Point, radius_km: float, exact: bool = False
 ) -> QuerySet[P]:
@@ -73,18 +107,27 @@ def post_near(
     series of searches can triangulate a post's exact point. ``exact=True`` is for a list that
     holds only posts the viewer may edit (``mine=true``).
 
-    ``dwithin`` and ``GeometryDistance`` (the ``<->`` operator) both use the GiST index on the
-    column; ``distance_lte`` or ordering by ``Distance`` would scan every row. Ties (posts of
-    one cell) are broken by age, never by anything finer than the cell.
+    ``WithinMetres`` and ``GeometryDistance`` (the ``<->`` operator, annotated as ``nearest``)
+    both use the GiST index on the column; ``distance_lte`` or ordering by ``Distance`` would
+    scan every row. Ties (posts of one cell) are broken by age, never by anything finer than the
+    cell; ``posts.pagination.search_page`` reads a page of this order through the index.
     """
     column = "location" if exact else "public_location"
     if not exact:
         point, radius_km = search_point(point), search_radius_km(radius_km)
     return (
-        queryset.filter(**{f"{column}__dwithin": (point, D(km=radius_km))})
-        .annotate(distance=Distance(column, point), distance_exact=Value(exact))
-        .order_by(GeometryDistance(column, point), "-created_at", "-pk")
+        queryset.filter(WithinMetres(F(column), Value(point), Value(float(radius_km) * 1000)))
+        .annotate(
+            distance=Distance(column, point),
+            distance_exact=Value(exact),
+            nearest=GeometryDistance(column, point),
+        )
+        .order_by(*NEAREST_FIRST)
     )
+
+
+# The order of post_near; the first key alone is what the GiST index can walk.
+NEAREST_FIRST = ("nearest", "-created_at", "-pk")
 
 
 def post_owned_by(model: type[P], *, user: User) -> QuerySet[P]:
@@ -137,7 +180,7 @@ def post_search(
     ``nearest_first``."""
     queryset = post_visible(model, user=user)
     if category is not None:
-        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+        queryset = queryset.filter(in_category(category))
     if remote_only:
         queryset = queryset.filter(remote=True)
     if language:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from posts import freshness
 from posts.details import details_display
 from posts.forms import SORT_DISTANCE, PostForm, PostSearchForm
 from posts.models import STATUS_TRANSITIONS, Post, PostStatus
+from posts.pagination import search_page
 from posts.ratelimit import RateLimitExceeded, post_rate_exceeded
 from posts.selectors import DEFAULT_SEARCH_RADIUS_KM, post_search, post_visible, public_point
 from posts.services import post_can_edit
@@ -98,7 +98,7 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
                 language=data["language"],
                 nearest_first=data["sort"] == SORT_DISTANCE,
             )
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _search_page(posts, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     # Map markers for this page, rounded to about 1 km like every public position.
@@ -126,6 +126,19 @@ def post_list(request: HttpRequest, *, kind: PostKind) -> HttpResponse:
             "map_attribution": settings.POMOC_MAP_ATTRIBUTION,
         },
     )
+
+
+def _search_page(posts, number_text: str | None):
+    """The page asked for, as Django's ``Paginator.get_page`` would: a page number that is not
+    one shows the first page, one past the end the last (the first while the count is capped)."""
+    try:
+        number = max(1, int(number_text or 1))
+    except ValueError:
+        number = 1
+    page = search_page(posts, number=number, page_size=PAGE_SIZE)
+    if not page.posts and number > 1:
+        page = search_page(posts, number=page.num_pages or 1, page_size=PAGE_SIZE)
+    return page
 
 
 def _post_for_viewer(request: HttpRequest, kind: PostKind, pk: int) -> Post:

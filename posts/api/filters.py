@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotAuthenticated
 
@@ -24,6 +24,7 @@ from posts.languages import language_choices
 from posts.models import MAX_RADIUS_KM, Category, Post
 from posts.selectors import (
     DEFAULT_SEARCH_RADIUS_KM,
+    in_category,
     post_near,
     post_owned_by,
     post_text_filter,
@@ -128,7 +129,7 @@ class PostFilterSet(django_filters.FilterSet):
         return queryset  # these combine into one query in filter_queryset
 
     def filter_category(self, queryset: QuerySet[Post], name: str, value: Category):
-        return queryset.filter(Q(category=value) | Q(category__parent=value))
+        return queryset.filter(in_category(value))
 
     def filter_text(self, queryset: QuerySet[Post], name: str, value: str) -> QuerySet[Post]:
         return post_text_filter(queryset, value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -21,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from posts.api.exceptions import validation_error_detail
-from posts.api.pagination import PostGeoJsonPagination
+from posts.api.pagination import PostGeoJsonPagination, PostSearchPagination
+from posts.api.search_cache import search_answer_store, search_cache_key
 from posts.api.serializers import (
     CategorySerializer,
     MatchRequestSerializer,
@@ -71,6 +73,7 @@ class PostViewSet(
     respond_own_posts: ClassVar[Callable[..., QuerySet]]
 
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditPost]
+    pagination_class = PostSearchPagination
     lookup_value_regex = r"[0-9]+"
 
     def get_permissions(self) -> list[permissions.BasePermission]:
@@ -83,7 +86,11 @@ class PostViewSet(
         return [*super().get_throttles(), PostCreateThrottle()]
 
     def get_queryset(self) -> QuerySet[Post]:
-        return post_visible(self.model, user=self.request.user)
+        queryset = post_visible(self.model, user=self.request.user)
+        if not self.request.user.is_authenticated:
+            # Nobody anonymous may see an exact point: not reading it spares parsing it.
+            queryset = queryset.defer("location")
+        return queryset
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.action == "create":
@@ -130,6 +137,19 @@ class PostViewSet(
             raise Http404
         self.check_object_permissions(self.request, post)
         return post
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The search (and, through ``geojson``, the map's search); anonymous answers come from
+        and go to the shared cache (``posts.api.search_cache``)."""
+        key = search_cache_key(request)
+        if key is not None:
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key is not None and response.status_code == status.HTTP_200_OK:
+            search_answer_store(key, response.data)
+        return response
 
     def _read(self, post: Post) -> dict[str, Any]:
         return self.read_serializer_class(post, context=self.get_serializer_context()).data

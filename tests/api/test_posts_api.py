@@ -389,7 +389,8 @@ def test_anonymous_list_takes_two_queries_whatever_the_number_of_posts(
     organisation = factories.OrganisationFactory()
     factory.create_batch(3, organisation=organisation)
     factory.create_batch(3, category=factories.category("food"))
-    # count + one page of posts with category, parent category and organisation joined
+    # The search's planner settings + one page of posts with category, parent category and
+    # organisation joined; no count, as the page is the last (tests/api/test_search_pages.py).
     with django_assert_num_queries(2):
         response = api.get(f"/api/v1/{segment}/")
     assert response.json()["count"] == 6
@@ -402,7 +403,8 @@ def test_signed_in_list_adds_only_the_per_request_queries(
 ):
     factories.OfferFactory.create_batch(6)
     client = client_for(volunteer)
-    # token+user, sensitive check (organisations), viewer's organisations, count, page
+    # token+user, sensitive check (organisations), viewer's organisations, planner settings,
+    # page (no count: it is the last page)
     with django_assert_num_queries(5):
         response = client.get("/api/v1/offers/")
     assert response.json()["count"] == 6
