@@ -26,6 +26,9 @@ scripts/compilemessages.sh
 $PY manage.py migrate --noinput -v 0
 $PY manage.py createcachetable
 $PY manage.py seed_demo
+# A first full pass at once, not at the schedule's next tick: a new installation has proposals
+# (and /readyz a finished pass) within seconds, and one restarted after a stop catches up.
+$PY manage.py run_matching --queue
 $PY manage.py qcluster &
 pids+=($!)
 $PY manage.py runserver "${POMOC_BIND:-127.0.0.1:8000}" &
