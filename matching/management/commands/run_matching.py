@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--top", type=int, default=20, help="How many proposals --dry-run prints."
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Queue a full pass for the django-q2 cluster and return (as `make run` does at "
+            "start, so a new or restarted service does not wait for the schedule).",
+        )
 
     def handle(self, *args, dry_run: bool, top: int, queue: bool, **options):
         if queue:
