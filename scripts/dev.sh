@@ -9,30 +9,9 @@ export POMOC_ENV=development
 scripts/bootstrap.sh
 pg_state="$(scripts/pg.sh start)"
 pids=()
-# Every process under one, the deepest first.
-descendants() {
-  local child
-  for child in $(ps -o pid= --ppid "$1"); do descendants "$child"; echo "$child"; done
-}
 cleanup() {
   trap - INT TERM EXIT
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  # 30 s to stop (gunicorn lets requests in flight finish for 20); what still runs then is
-  # killed with everything it started, so the script always ends: django-q2's cluster has been
-  # seen to hang for good when Ctrl-C and this SIGTERM reached it at the same moment.
-  for _ in $(seq 300); do
-    running=0
-    for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then running=1; fi; done
-    if ((running == 0)); then break; fi
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "process $pid did not stop in 30 s: killed" >&2
-      # shellcheck disable=SC2046
-      kill -KILL $(descendants "$pid") "$pid" 2>/dev/null || true
-    fi
-  done
   wait 2>/dev/null || true
   if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
 }
