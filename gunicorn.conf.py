@@ -9,6 +9,9 @@ machine is tuned without editing a file:
   and mostly wait on PostgreSQL, so the classic formula holds; the cap keeps a big machine from
   opening more database connections than PostgreSQL's default 100 allows with the queue workers.
 - ``POMOC_WEB_TIMEOUT`` (default 60 s): a worker stuck longer is killed and replaced.
+- ``POMOC_WEB_ACCESS_LOG`` (default ``0``, none): ``1`` writes access lines to stdout, any other
+  value is a file to append them to; ``POMOC_WEB_ACCESS_LOG_FORMAT`` replaces gunicorn's
+  default line (the load test asks for endpoint, status and time in the server).
 """
 
 from __future__ import annotations
@@ -41,7 +44,10 @@ max_requests_jitter = max_requests // 10
 preload_app = False
 # Gunicorn's own messages on stderr; access lines only when asked (the proxy logs them too).
 errorlog = "-"
-accesslog = "-" if os.environ.get("POMOC_WEB_ACCESS_LOG", "0") == "1" else None
+access_log = os.environ.get("POMOC_WEB_ACCESS_LOG", "0")
+accesslog = {"0": None, "": None, "1": "-"}.get(access_log, access_log)
+if os.environ.get("POMOC_WEB_ACCESS_LOG_FORMAT"):
+    access_log_format = os.environ["POMOC_WEB_ACCESS_LOG_FORMAT"]
 loglevel = os.environ.get("POMOC_LOG_LEVEL", "info").lower()
 # The proxy in front is the only one whose X-Forwarded-* gunicorn believes (see
 # POMOC_TRUSTED_PROXIES for Django's side).

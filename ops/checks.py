@@ -48,29 +48,51 @@ def check_queue() -> CheckResult:
 
 def check_full_pass() -> CheckResult:
     """How long ago the last full matching pass finished. Passes run every few minutes; when the
-    last is far older, the workers are down or stuck and new needs get no proposals."""
-    from matching.models import MatchRun, RunKind
+    last is far older, the workers are down or stuck and new needs get no proposals.
 
-    limit_minutes = settings.POMOC_READY_MAX_PASS_AGE_MINUTES
+    A new installation has had no pass yet, and its first comes only once a queue worker runs
+    (``make run`` queues one at start; the schedule's comes within a minute of the cluster
+    starting). Until then the installation itself counts as the last pass: the check passes,
+    saying ``first_pass_pending``, while the database was created (its first migration) less
+    than the limit ago and the full-pass schedule exists, and fails after that, as it would
+    for workers that stopped. Without the schedule no pass will ever come: that fails at once."""
+    from django.db.migrations.recorder import MigrationRecorder
+    from django_q.models import Schedule
+
+    from matching.models import MatchRun, RunKind
+    from matching.schedules import FULL_PASS_SCHEDULE
+
+    limit = dt.timedelta(minutes=settings.POMOC_READY_MAX_PASS_AGE_MINUTES)
+    detail: dict[str, object] = {"limit_minutes": settings.POMOC_READY_MAX_PASS_AGE_MINUTES}
     finished = (
         MatchRun.objects.filter(kind=RunKind.FULL, skipped=False, finished_at__isnull=False)
         .order_by("-finished_at")
         .values_list("finished_at", flat=True)
         .first()
     )
-    if finished is None:
-        return CheckResult(
-            ok=False, detail={"last_finished_at": None, "limit_minutes": limit_minutes}
-        )
-    age = timezone.now() - finished
-    return CheckResult(
-        ok=age <= dt.timedelta(minutes=limit_minutes),
-        detail={
+    if finished is not None:
+        age = timezone.now() - finished
+        detail |= {
             "last_finished_at": finished.isoformat(),
             "age_seconds": round(age.total_seconds()),
-            "limit_minutes": limit_minutes,
-        },
+        }
+        return CheckResult(ok=age <= limit, detail=detail)
+
+    installed = (
+        MigrationRecorder.Migration.objects.order_by("applied")
+        .values_list("applied", flat=True)
+        .first()
     )
+    scheduled = Schedule.objects.filter(name=FULL_PASS_SCHEDULE).exists()
+    detail |= {
+        "last_finished_at": None,
+        "installed_at": installed.isoformat() if installed else None,
+        "scheduled": scheduled,
+    }
+    pending = scheduled and installed is not None and timezone.now() - installed <= limit
+    if pending:
+        detail["first_pass_pending"] = True
+    return CheckResult(ok=pending, detail=detail)
 
 
 CHECKS: dict[str, Callable[[], CheckResult]] = {

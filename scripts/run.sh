@@ -3,6 +3,7 @@
 # the site and its static files (whitenoise), the django-q2 cluster and the private PostGIS —
 # with demo data. Ctrl-C or SIGTERM stops everything this script started, and nothing else.
 #   POMOC_BIND (127.0.0.1:8000), POMOC_WEB_WORKERS (2 x cores + 1): see gunicorn.conf.py.
+#   POMOC_SEED_DEMO=0: start with no demo data (the demo accounts share a public password).
 #   POMOC_WITH_REDIS=1: also start the private Redis (scripts/redis.sh) and use it as the cache
 #   and the queue broker (POMOC_REDIS_URL, unless already set to another Redis).
 set -euo pipefail
@@ -40,7 +41,14 @@ scripts/compilemessages.sh
 $PY manage.py migrate --noinput -v 0
 $PY manage.py createcachetable
 $PY manage.py collectstatic --noinput -v 0
-$PY manage.py seed_demo
+# The demo's posts are matched by one full pass, queued at once rather than at the schedule's
+# first look (30 s after the cluster starts), and not by an incremental pass each queued ahead
+# of it (480 on a new installation): a new installation has proposals, and /readyz a finished
+# pass, within seconds; one restarted after a stop catches up.
+if [[ "${POMOC_SEED_DEMO:-1}" == "1" ]]; then
+  POMOC_MATCHING_ON_SAVE=off $PY manage.py seed_demo
+fi
+$PY manage.py run_matching --queue
 $PY manage.py qcluster &
 pids+=($!)
 scripts/serve.sh &

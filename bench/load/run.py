@@ -8,8 +8,10 @@
    gets the benchmark's synthetic posts (``bench/data.py``, ``--size`` offers and as many needs,
    10⁵ by default, loaded with COPY; nothing else of a previous run is kept) and accounts with
    API tokens for the signed-in users;
-2. gunicorn serves the site with DEBUG off (``--workers``, default 2 × cores + 1; whitenoise
-   serves the collected static files), a django-q2 cluster runs the incremental passes the new
+2. ``scripts/serve.sh`` serves the site as in production (gunicorn with ``gunicorn.conf.py``,
+   DEBUG off, whitenoise for the collected static files; ``--workers``, default production's),
+   with only its access log turned on, in a format of the test's (``POMOC_WEB_ACCESS_LOG`` and
+   ``POMOC_WEB_ACCESS_LOG_FORMAT``); a django-q2 cluster runs the incremental passes the new
    posts queue, and another process runs full matching passes back to back
    (``bench/load/passes.py``);
 3. locust plays ``--users`` users for ``--duration`` seconds (``bench/load/locustfile.py``);
@@ -31,6 +33,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import runpy
 import signal
 import socket
 import statistics
@@ -65,7 +68,9 @@ ACCESS_LOG_FORMAT = "%({x-load-endpoint}i)s|%(s)s|%(D)s"
 
 
 def default_workers() -> int:
-    return 2 * (os.cpu_count() or 1) + 1
+    """Production's worker count for this machine (``gunicorn.conf.py``), unless POMOC_WEB_WORKERS
+    says otherwise there too."""
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 
 
 # --- 1. data ------------------------------------------------------------------------------------
@@ -186,9 +191,10 @@ def serve_and_load(
     workdir: Path,
     static_root: Path | None = None,
 ) -> dict:
-    """Start gunicorn, a qcluster and the passes loop, run locust, stop everything; returns the
-    paths of what they wrote and the load averages before and after. ``static_root``: static
-    files already collected (else they are collected into the work folder)."""
+    """Start the web server, a qcluster and the passes loop, run locust, stop everything;
+    returns the paths of what they wrote and the load averages before and after.
+    ``static_root``: static files already collected (else they are collected into the work
+    folder)."""
     env = server_env(database_url, static_root or workdir / "static")
     if static_root is None:
         subprocess.run(
@@ -209,19 +215,22 @@ def serve_and_load(
     processes: dict[str, subprocess.Popen] = {}
     load_before = [round(load, 2) for load in os.getloadavg()]
     try:
-        gunicorn = [
-            str(BIN / "gunicorn"), "pomoc.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--backlog", "4096",
-            "--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT,
-        ]  # fmt: skip
-        processes["gunicorn"] = subprocess.Popen(
-            gunicorn,
+        # Production's web server and settings (it execs gunicorn, so SIGTERM reaches the
+        # master); only where it listens, how many workers and the access log are the test's.
+        processes["web"] = subprocess.Popen(
+            ["bash", "scripts/serve.sh"],
             cwd=ROOT,
-            env=env,
+            env=env
+            | {
+                "POMOC_BIND": f"127.0.0.1:{port}",
+                "POMOC_WEB_WORKERS": str(workers),
+                "POMOC_WEB_ACCESS_LOG": str(access_log),
+                "POMOC_WEB_ACCESS_LOG_FORMAT": ACCESS_LOG_FORMAT,
+            },
             stdout=logs,
             stderr=logs,
         )
-        _wait_until_serving(f"{base}/robots.txt", processes["gunicorn"])
+        _wait_until_serving(f"{base}/robots.txt", processes["web"])
         processes["qcluster"] = subprocess.Popen(
             [PYTHON, "manage.py", "qcluster"], cwd=ROOT, env=env, stdout=logs, stderr=logs
         )

@@ -4,8 +4,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django_q.models import OrmQ
 
-from matching.models import Match
+from matching.models import Match, MatchRun
 from tests.factories import NeedFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,15 @@ def test_run_matching_dry_run_prints_the_top_proposals_and_saves_nothing():
     assert "would propose: 1" in output
     assert f"need {need.pk} ← offer {offer.pk}" in output
     assert Match.objects.count() == 0
+
+
+def test_run_matching_queue_leaves_the_full_pass_to_the_queue_workers():
+    OfferFactory()
+    NeedFactory()
+
+    output = run("--queue")
+
+    # Nothing is matched here; one full pass waits in django-q2's queue for a worker.
+    assert output.startswith("queued a full pass")
+    assert not MatchRun.objects.exists() and Match.objects.count() == 0
+    assert [queued.func() for queued in OrmQ.objects.all()] == ["matching.tasks.full_pass"]

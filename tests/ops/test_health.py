@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from matching.models import MatchRun, RunKind
+from matching.schedules import FULL_PASS_SCHEDULE
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +67,46 @@ def test_readyz_fails_when_the_last_full_pass_is_too_old(client, settings):
     assert response.json()["checks"]["full_pass"]["limit_minutes"] == 30
 
 
-def test_readyz_fails_before_any_full_pass_has_finished(client):
+def installed(minutes_ago: int) -> dt.datetime:
+    """Date the database's creation (its migrations) this long ago."""
+    moment = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    MigrationRecorder.Migration.objects.update(applied=moment)
+    return moment
+
+
+def test_readyz_is_ready_on_a_new_installation_whose_first_full_pass_is_still_to_come(client):
+    # Given a database created five minutes ago, whose queue workers have run no pass yet,
+    created = installed(minutes_ago=5)
+    assert not MatchRun.objects.exists()
+    # a balancer may send it traffic: the first pass is not late yet, and it says so.
     response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["checks"]["full_pass"] == {
-        "ok": False,
+        "ok": True,
+        "first_pass_pending": True,
         "last_finished_at": None,
+        "installed_at": created.isoformat(),
+        "scheduled": True,
         "limit_minutes": 30,
     }
+
+
+def test_readyz_fails_when_a_new_installation_had_no_full_pass_within_the_limit(client):
+    # The workers never ran: after the limit, as late as a stopped matcher.
+    installed(minutes_ago=45)
+    response = client.get("/readyz?checks=database,full_pass")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["full_pass"]
+    assert "first_pass_pending" not in response.json()["checks"]["full_pass"]
+
+
+def test_readyz_fails_at_once_on_a_new_installation_without_the_full_pass_schedule(client):
+    installed(minutes_ago=1)
+    Schedule.objects.filter(name=FULL_PASS_SCHEDULE).delete()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["full_pass"]
+    assert response.json()["checks"]["full_pass"]["scheduled"] is False
 
 
 def test_readyz_fails_when_the_queue_backlog_is_over_the_limit(client, settings):

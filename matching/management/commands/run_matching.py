@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django_q.tasks import async_task
 from tqdm import tqdm
 
 from matching import engine
 
 
 class Command(BaseCommand):
-    help = "Run a full matching pass now, with a progress bar and a summary."
+    help = (
+        "Run a full matching pass now, with a progress bar and a summary; or, with --queue, "
+        "queue one for the queue workers."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,8 +22,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--top", type=int, default=20, help="How many proposals --dry-run prints."
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Queue a full pass for the django-q2 cluster and return (as `make run` does at "
+            "start, so a new or restarted service does not wait for the schedule).",
+        )
 
-    def handle(self, *args, dry_run: bool, top: int, **options):
+    def handle(self, *args, dry_run: bool, top: int, queue: bool, **options):
+        if queue:
+            # The queue's copy runs wherever a worker is; a pass already under way makes it a
+            # skipped run (advisory lock), so queueing one too many costs nothing.
+            task_id = async_task("matching.tasks.full_pass")
+            self.stdout.write(f"queued a full pass (task {task_id})")
+            return
         with tqdm(total=1, unit="chunk", desc="needs", disable=options["verbosity"] < 1) as bar:
 
             def progress(done: int, total: int) -> None:
