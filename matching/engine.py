@@ -344,6 +344,45 @@ _HELD_BY_MANY = f"""
 """
 
 
+def _proposal_sql(
+    chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None
+) -> tuple[dict[str, np.ndarray], dict[str, str], str, str, dict[str, object]]:
+    """What both insert paths write: the chosen pairs' columns and their SQL types, the SQL of
+    a proposal's explanation (from the columns of a row ``c``) and of the fields a revived
+    proposal starts afresh, and the statements' parameters."""
+    columns = {
+        "offer_id": chosen.offer_id,
+        "need_id": chosen.need_id,
+        "units": units,
+        "score": chosen.score,
+    }
+    columns |= {f"explained_{name}": values for name, values in explanation_columns(chosen).items()}
+    types = {
+        name: "bigint" if name.endswith("_id") or name == "units" else "float8" for name in columns
+    }
+    factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
+    explained = (
+        f"jsonb_build_object('factors', jsonb_build_object({factors}), "
+        "'weights', %(weights)s::jsonb, 'distance_km', c.explained_distance_km)"
+    )
+    fresh = ", ".join(
+        f"{Match._meta.get_field(name).column} = %(fresh_{name})s" for name in FRESH_PROPOSAL
+    )
+    weights = settings.POMOC_MATCHING_WEIGHTS
+    params = {
+        "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
+        "open": OPEN,
+        "withdrawn": MatchStatus.WITHDRAWN,
+        "run": run_id,
+        "reason": "Both posts are open again: proposed again.",
+        "repooled": "Back in the pool after no coordinator decided in time: proposed again.",
+        "holding": HOLDING,
+        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
+        **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
+    }
+    return columns, types, explained, fresh, params
+
+
 def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
     """Write the chosen pairs as proposals, each holding its ``units`` of its offer's capacity;
     returns how many.
@@ -368,36 +407,7 @@ def _insert(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> in
         return 0
     if len(chosen) <= INSERT_FEW_MAX:
         return _insert_few(chosen, units, run_id=run_id)
-    weights = settings.POMOC_MATCHING_WEIGHTS
-    columns = {
-        "offer_id": chosen.offer_id,
-        "need_id": chosen.need_id,
-        "units": units,
-        "score": chosen.score,
-    }
-    columns |= {f"explained_{name}": values for name, values in explanation_columns(chosen).items()}
-    types = {
-        name: "bigint" if name.endswith("_id") or name == "units" else "float8" for name in columns
-    }
-    factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
-    explained = (
-        f"jsonb_build_object('factors', jsonb_build_object({factors}), "
-        "'weights', %(weights)s::jsonb, 'distance_km', c.explained_distance_km)"
-    )
-    params = {
-        "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
-        "open": OPEN,
-        "withdrawn": MatchStatus.WITHDRAWN,
-        "run": run_id,
-        "reason": "Both posts are open again: proposed again.",
-        "repooled": "Back in the pool after no coordinator decided in time: proposed again.",
-        "holding": HOLDING,
-        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
-        **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
-    }
-    fresh = ", ".join(
-        f"{Match._meta.get_field(name).column} = %(fresh_{name})s" for name in FRESH_PROPOSAL
-    )
+    columns, types, explained, fresh, params = _proposal_sql(chosen, units, run_id=run_id)
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE matching_chosen ("
@@ -489,39 +499,13 @@ def _insert_few(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -
     and the rest inserted.
     The pairs come as arrays (``unnest``), and PostgreSQL builds each explanation as
     ``_insert`` does."""
-    columns = {
-        "offer_id": chosen.offer_id.tolist(),
-        "need_id": chosen.need_id.tolist(),
-        "units": units.astype(np.int64).tolist(),
-        "score": chosen.score.tolist(),
-    }
-    columns |= {
-        f"explained_{name}": values.tolist() for name, values in explanation_columns(chosen).items()
-    }
-    types = {
-        name: "bigint" if name.endswith("_id") or name == "units" else "float8" for name in columns
-    }
-    weights = settings.POMOC_MATCHING_WEIGHTS
-    factors = ", ".join(f"'{name}', c.explained_{name}" for name in chosen.factors)
-    explained = (
-        f"jsonb_build_object('factors', jsonb_build_object({factors}), "
-        "'weights', %(weights)s::jsonb, 'distance_km', c.explained_distance_km)"
+    arrays, types, explained, fresh, params = _proposal_sql(
+        chosen, units.astype(np.int64), run_id=run_id
     )
-    fresh = ", ".join(
-        f"{Match._meta.get_field(name).column} = %(fresh_{name})s" for name in FRESH_PROPOSAL
-    )
-    params = {
+    columns = {name: values.tolist() for name, values in arrays.items()}
+    params |= {
         **{f"column_{name}": values for name, values in columns.items()},
         "offer_ids": sorted(set(columns["offer_id"])),
-        "weights": json.dumps({name: weights.get(name, 0.0) for name in chosen.factors}),
-        "open": OPEN,
-        "withdrawn": MatchStatus.WITHDRAWN,
-        "run": run_id,
-        "reason": "Both posts are open again: proposed again.",
-        "repooled": "Back in the pool after no coordinator decided in time: proposed again.",
-        "holding": HOLDING,
-        "per_offer": settings.POMOC_MATCHING_PER_OFFER,
-        **{f"fresh_{name}": value for name, value in FRESH_PROPOSAL.items()},
     }
     unnested = ", ".join(f"%(column_{name})s::{kind}[]" for name, kind in types.items())
     # Prepared, as planning the statement below costs more than running it for a few pairs.
