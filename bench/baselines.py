@@ -255,7 +255,6 @@ def postgis_plain_chunk(id_range: tuple[int, int], *, today, limit: int):
         "limit": limit,
         "low": id_range[0],
         "high": id_range[1],
-        "vetted": candidates.vetted_category_ids(),
         "offer_room": "{}",
     }
     spatial = _PLAIN.format(reach=candidates._REACH, need_filter="", **common)

@@ -73,6 +73,10 @@ class Candidates:
         first[1:] = (need_id[1:] != need_id[:-1]) | (offer_id[1:] != offer_id[:-1])
         return Candidates(need_id[first], offer_id[first], distance_km[order][first])
 
+    def unique(self) -> Candidates:
+        """Each pair once."""
+        return self.union(Candidates(_NO_IDS, _NO_IDS, _NO_KM))
+
     @classmethod
     def concatenate(cls, parts: Sequence[Candidates]) -> Candidates:
         """Parts about disjoint needs (the full pass's chunks), so no pair repeats."""
@@ -158,11 +162,13 @@ _DETAIL_RULES = " AND ".join(
 
 # Safe hosting: an offer in a category that vets hosts (``Category.needs_verification``, on the
 # category or its general one) only once a verification stands (``offers.services.host_verify``
-# keeps ``host_verified_at``). The flagged ids come as a parameter, read once per probe set, so
-# each probed row costs two array comparisons and no lookup.
+# keeps ``host_verified_at``). The flagged categories are an uncorrelated subquery: PostgreSQL
+# reads them once per statement into a hash, so each probed row costs two hash lookups, and
+# the probe needs no round trip of its own to fetch them.
+_VETTED = "(SELECT id FROM posts_category WHERE needs_verification)"
 _HOST_VETTED = (
-    "(o.host_verified_at IS NOT NULL OR NOT (o.category_id = ANY(%(vetted)s::bigint[]) "
-    "OR o.category_root_id = ANY(%(vetted)s::bigint[])))"
+    f"(o.host_verified_at IS NOT NULL OR NOT (o.category_id IN {_VETTED} "
+    f"OR o.category_root_id IN {_VETTED}))"
 )
 
 _PAIR_RULES = f"""
@@ -258,15 +264,19 @@ _REACH_BOXES = (
     "&& ST_Expand(n.location_3035, n.radius_km * 1000)"
 )
 
-# One offer's probe of each category it serves, on the needs' index of migration 0015, whose
-# keys drop needs of that category in no language the offer speaks (``n.match_keys &&
-# o.match_keys``: implied by the category and language rules below, which stay exact).
+# One offer's probe of each category it serves (its own and, for a general category, its
+# subcategories: categories have two levels, so a subcategory has none), on the needs' index of
+# migration 0015, whose keys drop needs of that category in no language the offer speaks
+# (``n.match_keys && o.match_keys``: implied by the category and language rules below, which
+# stay exact).
 _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
 FROM offers_offer o
 CROSS JOIN LATERAL (
     SELECT p.need_id, p.distance_m
-    FROM unnest(%(category_ids)s::bigint[]) AS accepted(category_id)
+    FROM unnest(ARRAY[o.category_id]
+                || ARRAY(SELECT c.id FROM posts_category c WHERE c.parent_id = o.category_id))
+         AS accepted(category_id)
     CROSS JOIN LATERAL (
         SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
         FROM needs_need n
@@ -285,10 +295,13 @@ WHERE o.id = %(offer_id)s AND {offer_valid}
 """
 
 # Within reach. On the need side, an index-usable bound first: ST_DWithin can use the index only
-# when its distance does not depend on the row being probed, hence the largest radius.
+# when its distance does not depend on the row being probed, hence the largest radius of an
+# active need (an uncorrelated subquery, run once per statement on the radius index of
+# migration 0002).
 _REACH = "o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
+_MAX_NEED_RADIUS = "(SELECT coalesce(max(radius_km), 0) FROM needs_need WHERE status = 'active')"
 _REACH_NEED_SIDE = (
-    "ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + %(max_radius)s) * 1000) "
+    f"ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + {_MAX_NEED_RADIUS}) * 1000) "
     f"AND {_REACH}"
 )
 
@@ -337,25 +350,12 @@ def drop_open_offers() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {OPEN_OFFERS}")
 
 
-def vetted_category_ids() -> list[int]:
-    """Categories whose offers need a verified host before they are proposed."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM posts_category WHERE needs_verification")
-        return [row[0] for row in cursor.fetchall()]
-
-
 def room_json(offer_room: Mapping[int, int] | str | None) -> str:
     """The offers' free units as the jsonb object the probes look up (``_FITS_UNITS``); a
     string is taken as already serialised (a full pass serialises once for all its chunks)."""
     if isinstance(offer_room, str):
         return offer_room
     return json.dumps({str(offer_id): room for offer_id, room in (offer_room or {}).items()})
-
-
-def max_radius(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(radius_km), 0) FROM {table} WHERE status = 'active'")
-        return int(cursor.fetchone()[0])
 
 
 # Django turns psycopg's statement preparation off (for connection poolers); a threshold no
@@ -377,25 +377,38 @@ def preparing_cursor() -> Iterator[psycopg.Cursor]:
         yield cursor
 
 
+# What the probes need of their transaction (see ``_probing``): thousands of tiny index probes,
+# where JIT compiling costs more than it saves, and a bitmap scan of the language GIN index (the
+# planner's guess for the unbounded remote probe) reads every post speaking Ukrainian where the
+# nearest-first walk stops after a few rows. Prepared probes (of one post) also want a generic
+# plan: planning these large statements took longer than running them (1.3 to 4 ms a probe
+# against 0.2 to 0.7 ms at 10^5 x 10^5), and the plan's shape is set by the query (a
+# primary-key lookup, then nearest-first index walks), not by the values.
+PROBE_SETTINGS = {"jit": "off", "enable_bitmapscan": "off"}
+PREPARED_PROBE_SETTINGS = PROBE_SETTINGS | {"plan_cache_mode": "force_generic_plan"}
+
+
+def set_config_sql(settings: Mapping[str, str]) -> str:
+    """Select-list items that set these for the current transaction only."""
+    return ", ".join(f"set_config('{name}', '{value}', true)" for name, value in settings.items())
+
+
 @contextmanager
-def _probing(*, prepared: bool = False) -> Iterator[CursorWrapper | psycopg.Cursor]:
+def _probing(
+    *, prepared: bool = False, configured: bool = False
+) -> Iterator[CursorWrapper | psycopg.Cursor]:
     """A cursor for the probes, in a transaction of their own (or the caller's) so that the
-    settings stay with them: thousands of tiny index probes, where JIT compiling costs more
-    than it saves, and a bitmap scan of the language GIN index (the planner's guess for the
-    unbounded remote probe) reads every post speaking Ukrainian where the nearest-first walk
-    stops after a few rows. Inside a caller's transaction no savepoint: a released savepoint
-    would not end the settings either, and it costs two round trips.
+    settings (``PROBE_SETTINGS``) stay with them. Inside a caller's transaction no savepoint: a
+    released savepoint would not end the settings either, and it costs two round trips.
 
     ``prepared`` (the probes of one post): a cursor that binds on the server and prepares the
-    probe once per connection with a generic plan. Planning these large statements took
-    longer than running them (1.3 to 4 ms a probe against 0.2 to 0.7 ms at 10^5 x 10^5), and
-    the plan's shape is set by the query (a primary-key lookup, then nearest-first index walks),
-    not by the values."""
-    options = "set_config('jit', 'off', true), set_config('enable_bitmapscan', 'off', true)"
-    if prepared:
-        options += ", set_config('plan_cache_mode', 'force_generic_plan', true)"
+    probe once per connection with a generic plan. ``configured``: the caller's transaction
+    already has ``PREPARED_PROBE_SETTINGS`` (an incremental pass sets them with its first
+    statement, saving a round trip)."""
+    settings = PREPARED_PROBE_SETTINGS if prepared else PROBE_SETTINGS
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {options}")
+        if not configured:
+            cursor.execute(f"SELECT {set_config_sql(settings)}")
         if not prepared:
             yield cursor
             return
@@ -433,6 +446,7 @@ def offers_for_needs(
     id_range: tuple[int, int] | None = None,
     offer_room: Mapping[int, int] | str | None = None,
     offers_table: str = "offers_offer",
+    configured: bool = False,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible offers (and as many remote ones) for each need.
 
@@ -441,6 +455,7 @@ def offers_for_needs(
     offers known to have no room left; ``None`` checks each probed offer's room in SQL instead.
     ``offer_room``: the free units of the offers in use that are not full (the others have
     their whole capacity). ``offers_table``: ``OPEN_OFFERS`` when a full pass made that snapshot.
+    ``configured``: see ``_probing``.
     """
     need_filter = "TRUE"
     params: dict[str, object] = {
@@ -448,7 +463,6 @@ def offers_for_needs(
         "limit": limit,
         "per_need": per_need,
         "per_offer": per_offer,
-        "vetted": vetted_category_ids(),
         "offer_room": room_json(offer_room),
     }
     if need_ids is not None:
@@ -476,34 +490,32 @@ def offers_for_needs(
     }
     spatial = _OFFERS_FOR_NEEDS.format(index_conditions=_REACH_BOXES, reach=_REACH, **common)
     remote = _OFFERS_FOR_NEEDS.format(index_conditions="o.remote", reach="TRUE", **common)
-    with _probing(prepared=need_ids is not None and id_range is None) as cursor:
-        found = _columns(cursor, spatial, params)
-        found = found.union(_columns(cursor, remote + " AND n.remote", params))
-    return found
+    one_need = need_ids is not None and id_range is None
+    with _probing(prepared=one_need, configured=configured) as cursor:
+        # Both probes in one statement (one round trip); a remote pair within reach comes twice.
+        return _columns(cursor, f"({spatial}) UNION ALL ({remote} AND n.remote)", params).unique()
 
 
 def needs_for_offer(
     *,
     today: dt.date,
     offer_id: int,
-    category_ids: Sequence[int],
     limit: int,
     per_need: int,
     offer_room: Mapping[int, int] | None = None,
+    configured: bool = False,
 ) -> Candidates:
-    """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer.
+    """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer, of its
+    category and, for a general category, its subcategories.
 
-    ``category_ids``: the offer's category and, for a general category, its subcategories.
     ``offer_room``: the offer's free units if it is in use (else it has its whole capacity).
+    ``configured``: see ``_probing``.
     """
     params: dict[str, object] = {
         "today": today,
         "offer_id": offer_id,
-        "category_ids": list(category_ids),
         "limit": limit,
         "per_need": per_need,
-        "max_radius": max_radius("needs_need"),
-        "vetted": vetted_category_ids(),
         "offer_room": room_json(offer_room),
     }
     common = {
@@ -513,8 +525,8 @@ def needs_for_offer(
         "need_has_room": _NEED_HAS_ROOM,
         "fits_units": _FITS_UNITS,
     }
-    with _probing(prepared=True) as cursor:
-        found = _columns(cursor, _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common), params)
-        remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
-        found = found.union(_columns(cursor, remote, params))
-    return found
+    spatial = _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common)
+    remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
+    with _probing(prepared=True, configured=configured) as cursor:
+        # Both probes in one statement (one round trip); a remote pair within reach comes twice.
+        return _columns(cursor, f"({spatial}) UNION ALL ({remote})", params).unique()

@@ -53,7 +53,6 @@ from matching.scoring import (
 from matching.workers import Workers
 from needs.models import Need
 from offers.models import Offer
-from posts.models import Category
 from posts.services import posts_expire
 
 logger = logging.getLogger(__name__)
@@ -129,11 +128,13 @@ def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
     if table == "needs_need":
         extra = (
-            ", p.urgency, p.category_root_id, p.people_count,"
+            ", p.urgency, p.category_root_id, root.slug, p.people_count,"
             f" coalesce((p.details->>'quantity')::int, 1), {age}"
         )
-        join = ""
-        names = ("urgency", "category_root_id", "people_count", "quantity", "waiting_days")
+        join = "JOIN posts_category root ON root.id = p.category_root_id"
+        names = (
+            "urgency", "category_root_id", "root_slug", "people_count", "quantity", "waiting_days"
+        )  # fmt: skip
     else:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
         join = "LEFT JOIN accounts_organisation org ON org.id = p.organisation_id"
@@ -175,21 +176,12 @@ def _language_counts(
     return shared, spoken
 
 
-def _fit_kinds() -> dict[int, int]:
-    """Root category id -> how a need of that root meets an offer's capacity (scoring)."""
-    rows = _fetch(
-        "SELECT id, slug FROM posts_category WHERE parent_id IS NULL AND slug = ANY(%s)",
-        [list(FIT_BY_ROOT)],
-    )
-    return {root_id: FIT_BY_ROOT[slug] for root_id, slug in rows}
-
-
 def _need_units(needs: _Posts, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each need's fit kind and how many units it takes: its people where the need must fit in
     one offer (beds, seats), its quantity where several offers may cover it (items), else 1."""
-    kinds = _fit_kinds()
-    roots = needs["category_root_id"][rows].astype(np.int64)
-    kind = np.fromiter((kinds.get(root, NO_FIT) for root in roots.tolist()), np.int64, len(roots))
+    slugs = needs["root_slug"].tolist()  # per loaded need, then per pair
+    kinds = np.fromiter((FIT_BY_ROOT.get(slug, NO_FIT) for slug in slugs), np.int64, len(slugs))
+    kind = kinds[rows]
     units = np.where(
         kind == WHOLE,
         needs["people_count"][rows],
@@ -639,7 +631,10 @@ def withdraw_stale(
         return cursor.rowcount
 
 
-def _finish(run: MatchRun, result: PassResult, started: float, errors: str = "") -> None:
+def _finish(
+    run: MatchRun, result: PassResult, started: float, errors: str = "", *, insert: bool = False
+) -> None:
+    """Complete the run record and save it (``insert``: as a new row under its preset id)."""
     run.finished_at = timezone.now()
     run.duration_s = time.perf_counter() - started
     run.skipped = result.skipped
@@ -649,7 +644,7 @@ def _finish(run: MatchRun, result: PassResult, started: float, errors: str = "")
     run.candidates = result.candidates
     run.proposed = result.proposed
     run.errors = errors
-    run.save()
+    run.save(force_insert=insert)
 
 
 def _active_offer_count() -> int:
@@ -934,10 +929,12 @@ def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None)
     # three: a pass takes a few milliseconds, and each flush took about as long.
     try:
         with transaction.atomic():
-            run = MatchRun.objects.create(kind=RunKind.INCREMENTAL, started_at=started_at)
-            result.run_id = run.pk
+            result.run_id = _begin_incremental()
             _incremental(result, offer_id=offer_id, need_id=need_id)
-            _finish(run, result, started)
+            # Written last, under the id reserved at the start: the proposals point to it, and
+            # Django's foreign keys are checked at commit. One statement instead of two.
+            run = MatchRun(pk=result.run_id, kind=RunKind.INCREMENTAL, started_at=started_at)
+            _finish(run, result, started, insert=True)
     except Exception:
         # The run record went with the rollback: the failure is recorded in a run of its own.
         _finish(
@@ -950,29 +947,37 @@ def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None)
     return result
 
 
+def _begin_incremental() -> int:
+    """Set up the pass's transaction in one round trip, and reserve the id of its run record.
+
+    The probes' settings (``candidates.PREPARED_PROBE_SETTINGS``) hold for the whole pass, and
+    its commit does not wait for the disk (``synchronous_commit``): what an incremental pass
+    writes is derived from the posts, so a crash that loses the last fraction of a second of
+    passes loses nothing the next full pass does not propose again, and the wait for the flush
+    was about a millisecond of each pass (several at the slowest)."""
+    settings_sql = candidate_sql.set_config_sql(
+        candidate_sql.PREPARED_PROBE_SETTINGS | {"synchronous_commit": "off"}
+    )
+    return _fetch(
+        f"SELECT {settings_sql}, nextval(pg_get_serial_sequence('matching_matchrun', 'id'))", []
+    )[0][-1]
+
+
 def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | None) -> None:
     now = timezone.now()
     today = timezone.localdate()
     result.withdrawn = withdraw_stale(today=today, offer_id=offer_id, need_id=need_id)
     used = None
     if offer_id is not None:
-        offer = Offer.objects.filter(pk=offer_id).select_related("category").first()
-        if offer is None:
-            return
-        category_ids = [offer.category_id]
-        if offer.category.parent_id is None:
-            category_ids += list(
-                Category.objects.filter(parent_id=offer.category_id).values_list("id", flat=True)
-            )
         # The offer's free units, read once: the probe keeps only needs that fit them.
         used = _offer_slots_used([offer_id])
         found = candidate_sql.needs_for_offer(
             today=today,
             offer_id=offer_id,
-            category_ids=category_ids,
             limit=settings.POMOC_MATCHING_CANDIDATES * settings.POMOC_MATCHING_PER_OFFER,
             per_need=settings.POMOC_MATCHING_PER_NEED,
             offer_room=used.room,
+            configured=True,
         )
     else:
         found = candidate_sql.offers_for_needs(
@@ -982,6 +987,7 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             limit=settings.POMOC_MATCHING_CANDIDATES,
             per_need=settings.POMOC_MATCHING_PER_NEED,
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
+            configured=True,
         )
     result.proposed = _propose(
         result, found, now=now, offers_used=used, save=partial(_insert, run_id=result.run_id)
