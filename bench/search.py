@@ -38,6 +38,8 @@ URLS = [u for u in os.environ.get("URLS", "").split() if u] or [
     "/en/offers/?place=Praha&radius_km=25",
     "/en/needs/?place=Brno&radius_km=50&category=material-aid&language=uk",
     "/en/offers/",
+    "/en/offers/?q=kocarek",
+    "/api/v1/needs/?q=zimni+bunda",
     "/robots.txt",
 ]
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, TextField
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,20 @@ def today():
     return timezone.localdate()
 
 
+class Unaccented(Func):
+    """Text without accents: ``pomoc_unaccent`` (posts migration 0008), immutable, so that an
+    index can hold it."""
+
+    function = "pomoc_unaccent"
+    output_field = TextField()
+
+
+def searchable(expression) -> Upper:
+    """A post's text as word searches compare it: accents dropped, upper case (people type
+    "zidle" for "Židle" on a phone keyboard). The trigram indexes hold exactly this."""
+    return Upper(Unaccented(expression))
+
+
 class Post(models.Model):
     """An offer of help or a need for help: who, what, where, in which languages, until when."""
 
@@ -299,6 +314,13 @@ class Post(models.Model):
             # Lists newest first (the web list's default, with or without a place) walk this
             # backwards and stop at the page instead of sorting every post in the radius.
             models.Index(fields=["created_at", "id"], name=f"{prefix}_created"),
+            # Word searches (``posts.selectors.post_text_filter``): a trigram index finds the
+            # posts holding a word of three letters or more, where a scan read every post.
+            GinIndex(
+                OpClass(searchable("title"), name="gin_trgm_ops"),
+                OpClass(searchable("description"), name="gin_trgm_ops"),
+                name=f"{prefix}_text_trgm",
+            ),
         ]
 
     def clean(self) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.scopes import coordinator_scope
 from accounts.selectors import user_can_see_sensitive
-from posts.models import Category, Post, PostStatus
+from posts.models import Category, Post, PostStatus, searchable
 
 P = TypeVar("P", bound=Post)
 
@@ -156,9 +156,16 @@ def public_point(post: Post, *, exact: bool) -> Point:
 def post_text_filter(queryset: QuerySet[P], text: str) -> QuerySet[P]:
     """Posts whose title or description holds every typed word, accents ignored (people type
     "zidle" for "židle" on a phone keyboard)."""
+    if not text.split():
+        return queryset
+    # The same expressions as the trigram indexes (``Post.shared_indexes``), so they serve.
+    queryset = queryset.alias(
+        _title_searchable=searchable("title"), _description_searchable=searchable("description")
+    )
     for word in text.split():
+        wanted = searchable(Value(word))
         queryset = queryset.filter(
-            Q(title__unaccent__icontains=word) | Q(description__unaccent__icontains=word)
+            Q(_title_searchable__contains=wanted) | Q(_description_searchable__contains=wanted)
         )
     return queryset
 

@@ -7,8 +7,10 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from needs.selectors import need_list_visible
+from offers.models import Offer
 from offers.selectors import offer_list_near, offer_list_visible
 from posts.models import PostStatus
+from posts.selectors import post_search
 from tests import factories
 from tests.factories import PRAHA
 
@@ -85,3 +87,57 @@ def test_sensitive_posts_are_visible_to_coordinators_and_verified_organisations(
     need = factories.NeedFactory(category=factories.category("accommodation-short"))
     assert need in need_list_visible(user=coordinator)
     assert need in need_list_visible(user=verified_staff)
+
+
+def _titles(found) -> list[str]:
+    return sorted(offer.title for offer in found)
+
+
+def test_a_word_search_ignores_accents_and_case_either_way_and_reads_descriptions():
+    factories.OfferFactory(title="Dětská židle", description="")
+    factories.OfferFactory(title="Stůl", description="Kuchyňský, se ŽIDLEMI")
+    factories.OfferFactory(title="Postel", description="")
+
+    assert _titles(post_search(Offer, user=None, text="zidle")) == ["Dětská židle", "Stůl"]
+    assert _titles(post_search(Offer, user=None, text="ŽIDLE")) == ["Dětská židle", "Stůl"]
+    # Every word must be there, in the title or the description.
+    assert _titles(post_search(Offer, user=None, text="zidlemi kuchynsky")) == ["Stůl"]
+    assert _titles(post_search(Offer, user=None, text="zidle postel")) == []
+
+
+def test_wildcards_typed_in_a_word_search_are_taken_literally():
+    factories.OfferFactory(title="Sleva 50% na kočárek")
+    factories.OfferFactory(title="Sleva 500 Kč")
+    factories.OfferFactory(title="Kočárek a_b")
+
+    assert _titles(post_search(Offer, user=None, text="50%")) == ["Sleva 50% na kočárek"]
+    assert _titles(post_search(Offer, user=None, text="a_b")) == ["Kočárek a_b"]
+
+
+def test_a_word_search_reads_the_trigram_index_not_every_post():
+    # Given 5,000 offers and one chair among them,
+    factories.OfferFactory(title="Dětská židle")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO offers_offer (owner_id, category_id, title, description, place_name,"
+            " region, location, radius_km, remote, languages, valid_from, status, details,"
+            " created_at, updated_at, capacity, hidden_reason)"
+            " SELECT owner_id, category_id, 'Offer ' || n, 'Things for a family', place_name,"
+            " region, location, radius_km, remote, languages, valid_from, status, details,"
+            " created_at, updated_at, capacity, hidden_reason"
+            " FROM offers_offer, generate_series(1, 5000) AS n"
+        )
+        # As autovacuum would: the rows wait in the index's pending list until merged.
+        cursor.execute("SELECT gin_clean_pending_list('offer_text_trgm')")
+        cursor.execute("ANALYZE offers_offer")
+    # when a search for a word is planned,
+    queryset = post_search(Offer, user=None, text="zidle")[:20]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # then the posts holding it come from the trigram index (the query's expression is the
+    # index's), not from a scan that unaccents every title and description.
+    assert "Bitmap Index Scan on offer_text_trgm" in plan, plan
+    assert "Seq Scan on offers_offer" not in plan
+    assert [offer.title for offer in queryset] == ["Dětská židle"]
