@@ -304,7 +304,8 @@ if POMOC_CACHE == "redis":
 elif POMOC_CACHE == "database":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Django's, with each write one statement (pomoc/cache.py).
+            "BACKEND": "pomoc.cache.DatabaseCache",
             "LOCATION": POMOC_CACHE_TABLE,
             # Culling scans the table; with throttle keys of 1-60 min it rarely needs to.
             "OPTIONS": {"MAX_ENTRIES": 100_000},

@@ -47,10 +47,10 @@ def search_cache_key(request: Request) -> str | None:
 def search_answer_store(key: str, data: Any) -> None:
     """Keep the answer; now and then also delete the expired rows of the database cache.
 
-    Django's database cache deletes expired rows only when the table is full (``MAX_ENTRIES``,
-    100 000), and counts the table at every write: thousands of distinct searches an hour would
-    fill it with dead answers and make every cache write (the API's throttles too) slower.
-    Redis forgets expired keys by itself."""
+    The database cache deletes expired rows only when the table is full (``MAX_ENTRIES``,
+    100 000): thousands of distinct searches an hour would fill it with dead answers, and the
+    count that decides a cull (``pomoc.cache``) would read them all. Redis forgets expired keys
+    by itself."""
     cache = caches[DEFAULT_CACHE_ALIAS]
     cache.set(key, data, settings.POMOC_SEARCH_CACHE_SECONDS)
     if isinstance(cache, DatabaseCache) and random.randrange(PURGE_ONE_IN) == 0:

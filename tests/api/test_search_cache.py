@@ -123,7 +123,7 @@ def test_stored_answers_now_and_then_clear_the_database_caches_expired_rows(
     factories.OfferFactory(title="coats")
     database_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "pomoc.cache.DatabaseCache",
             "LOCATION": settings.POMOC_CACHE_TABLE,
         }
     }

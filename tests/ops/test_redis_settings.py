@@ -36,7 +36,7 @@ def settings_with(**env: str) -> tuple[dict, str]:
 
 def test_without_redis_the_cache_is_a_database_table_and_the_broker_the_database():
     chosen, _ = settings_with()
-    assert chosen["cache"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert chosen["cache"]["BACKEND"] == "pomoc.cache.DatabaseCache"
     assert chosen["cache"]["LOCATION"] == "pomoc_cache"
     assert chosen["broker"] == "default"
 
