@@ -523,3 +523,16 @@ def test_a_pass_among_mostly_full_offers_proposes_what_the_same_pass_without_a_s
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('matching_open_offers')")
         assert cursor.fetchone()[0] is None  # the snapshot does not outlive its pass
+
+
+def test_a_new_general_offer_reaches_needs_of_its_subcategories_in_its_own_pass():
+    clothes_need = NeedFactory(category=category("clothes"))
+    NeedFactory(category=category("transport"))
+    food = OfferFactory(category=category("food"))
+    general = OfferFactory(category=category("material-aid"))
+
+    engine.incremental_pass(offer_id=food.pk)
+    engine.incremental_pass(offer_id=general.pk)
+
+    # Food serves no clothes need; a general material-aid offer serves every kind of it.
+    assert proposed_pairs() == {(general.pk, clothes_need.pk)}
