@@ -162,13 +162,13 @@ _DETAIL_RULES = " AND ".join(
 
 # Safe hosting: an offer in a category that vets hosts (``Category.needs_verification``, on the
 # category or its general one) only once a verification stands (``offers.services.host_verify``
-# keeps ``host_verified_at``). The flagged categories are an uncorrelated subquery: PostgreSQL
-# reads them once per statement into a hash, so each probed row costs two hash lookups, and
-# the probe needs no round trip of its own to fetch them.
-_VETTED = "(SELECT id FROM posts_category WHERE needs_verification)"
+# keeps ``host_verified_at``). The flagged categories are an array built once per statement (an
+# InitPlan), so each probed row costs two array comparisons, and the probe needs no round trip
+# of its own to fetch them.
+_VETTED = "ARRAY(SELECT id FROM posts_category WHERE needs_verification)"
 _HOST_VETTED = (
-    f"(o.host_verified_at IS NOT NULL OR NOT (o.category_id IN {_VETTED} "
-    f"OR o.category_root_id IN {_VETTED}))"
+    f"(o.host_verified_at IS NOT NULL OR NOT (o.category_id = ANY({_VETTED}) "
+    f"OR o.category_root_id = ANY({_VETTED})))"
 )
 
 _PAIR_RULES = f"""
@@ -275,7 +275,7 @@ FROM offers_offer o
 CROSS JOIN LATERAL (
     SELECT p.need_id, p.distance_m
     FROM unnest(ARRAY[o.category_id]
-                || ARRAY(SELECT c.id FROM posts_category c WHERE c.parent_id = o.category_id))
+                || ARRAY(SELECT sub.id FROM posts_category sub WHERE sub.parent_id = o.category_id))
          AS accepted(category_id)
     CROSS JOIN LATERAL (
         SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
@@ -397,9 +397,9 @@ def set_config_sql(settings: Mapping[str, str]) -> str:
 def _probing(
     *, prepared: bool = False, configured: bool = False
 ) -> Iterator[CursorWrapper | psycopg.Cursor]:
-    """A cursor for the probes, in a transaction of their own (or the caller's) so that the
-    settings (``PROBE_SETTINGS``) stay with them. Inside a caller's transaction no savepoint: a
-    released savepoint would not end the settings either, and it costs two round trips.
+    """A cursor for the probes, with their settings (``PROBE_SETTINGS``) set for the
+    transaction: their own, or the caller's, where they then last until it ends (a savepoint
+    would not end them either, and it costs two round trips).
 
     ``prepared`` (the probes of one post): a cursor that binds on the server and prepares the
     probe once per connection with a generic plan. ``configured``: the caller's transaction

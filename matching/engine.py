@@ -928,11 +928,13 @@ def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None)
     # The run record and the work in one transaction, so one commit (one WAL flush) instead of
     # three: a pass takes a few milliseconds, and each flush took about as long.
     try:
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            result.run_id = _begin_incremental()
+            result.run_id = _begin_incremental(commit_without_flush=own_transaction)
             _incremental(result, offer_id=offer_id, need_id=need_id)
-            # Written last, under the id reserved at the start: the proposals point to it, and
-            # Django's foreign keys are checked at commit. One statement instead of two.
+            # Written last, under the id reserved at the start (one statement instead of an
+            # insert and an update): the proposals' run_id points to it (no foreign key), and
+            # both commit together or not at all.
             run = MatchRun(pk=result.run_id, kind=RunKind.INCREMENTAL, started_at=started_at)
             _finish(run, result, started, insert=True)
     except Exception:
@@ -947,17 +949,20 @@ def incremental_pass(*, offer_id: int | None = None, need_id: int | None = None)
     return result
 
 
-def _begin_incremental() -> int:
+def _begin_incremental(*, commit_without_flush: bool) -> int:
     """Set up the pass's transaction in one round trip, and reserve the id of its run record.
 
-    The probes' settings (``candidates.PREPARED_PROBE_SETTINGS``) hold for the whole pass, and
-    its commit does not wait for the disk (``synchronous_commit``): what an incremental pass
-    writes is derived from the posts, so a crash that loses the last fraction of a second of
-    passes loses nothing the next full pass does not propose again, and the wait for the flush
-    was about a millisecond of each pass (several at the slowest)."""
-    settings_sql = candidate_sql.set_config_sql(
-        candidate_sql.PREPARED_PROBE_SETTINGS | {"synchronous_commit": "off"}
-    )
+    The probes' settings (``candidates.PREPARED_PROBE_SETTINGS``) hold for the whole pass.
+    ``commit_without_flush`` (the pass is its own transaction, as in its queued task): the
+    commit does not wait for the disk (``synchronous_commit``). What an incremental pass writes
+    is derived from the posts, so a crash that loses the last fraction of a second of passes
+    loses nothing the next full pass does not propose again, and the wait for the flush was
+    about a millisecond of each pass (several at the slowest). Inside a caller's transaction
+    the setting would reach the caller's own writes, so it is left alone there."""
+    wanted = dict(candidate_sql.PREPARED_PROBE_SETTINGS)
+    if commit_without_flush:
+        wanted["synchronous_commit"] = "off"
+    settings_sql = candidate_sql.set_config_sql(wanted)
     return _fetch(
         f"SELECT {settings_sql}, nextval(pg_get_serial_sequence('matching_matchrun', 'id'))", []
     )[0][-1]

@@ -6,8 +6,9 @@ and Django's ``DatabaseCache`` spends five statements on a write: it counts the 
 (to decide whether to cull), then in a transaction of its own selects the key and updates or
 inserts it. Twelve statements per request, one of them a scan of a table that grows with
 every distinct search (answers are cached, ``posts.api.search_cache``). Here a write is one
-upsert on the table's primary key, and the size is counted on one write in
-``CULL_CHECK_EVERY`` per process; the table may then outgrow ``MAX_ENTRIES`` by at most that
+upsert on the table's primary key (three, with a savepoint, inside a caller's transaction;
+requests run in autocommit), and the size is counted on one write in ``CULL_CHECK_EVERY`` per
+process, all its database caches together: the table may then outgrow ``MAX_ENTRIES`` by that
 many keys per process before a cull. Reads, deletes and culling are Django's.
 """
 
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
-from django.db import connections, router
+from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
 CULL_CHECK_EVERY = 100
@@ -34,13 +35,26 @@ class DatabaseCache(DjangoDatabaseCache):
         timeout = self.get_backend_timeout(timeout)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
         now = tz_now().replace(microsecond=0)
         if timeout is None:
             expires = datetime.max
         else:
             expires = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        try:
+            if not connection.in_atomic_block:
+                return self._write(db, mode, key, value, expires, now)
+            # Inside a caller's transaction a savepoint keeps a failed write from failing it.
+            with transaction.atomic(using=db):
+                return self._write(db, mode, key, value, expires, now)
+        except DatabaseError:
+            # As Django's: a cache write that fails (a timeout, a read-only failover) is lost,
+            # and the request goes on.
+            return False
+
+    def _write(self, db: str, mode: str, key: str, value, expires, now: datetime) -> bool:
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
             if next(_writes) % CULL_CHECK_EVERY == 0:
                 cursor.execute(f"SELECT count(*) FROM {table}")

@@ -4,10 +4,13 @@ import django.contrib.postgres.indexes
 import django.db.models.functions.text
 import posts.models
 from django.conf import settings
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
+    # Built without blocking writes to the posts (seconds at 10^5 rows).
+    atomic = False
 
     dependencies = [
         ('accounts', '0006_organisation_public_contacts'),
@@ -17,7 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='need',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper(posts.models.Unaccented('title')), name='gin_trgm_ops'), django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper(posts.models.Unaccented('description')), name='gin_trgm_ops'), name='need_text_trgm'),
         ),

@@ -3,7 +3,6 @@
 declared IMMUTABLE and used in an index (``unaccent(text)`` reads the dictionary through the
 search path, which is why PostgreSQL ships it as STABLE only)."""
 
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
 FUNCTION = """
@@ -16,8 +15,10 @@ AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
 class Migration(migrations.Migration):
     dependencies = [("posts", "0007_category_name_ru_pl")]
 
+    # Extensions kept on the way back: catalogue's text search configuration uses unaccent, and
+    # scripts/createdb.sh installs both.
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS unaccent", migrations.RunSQL.noop),
+        migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         migrations.RunSQL(FUNCTION, reverse_sql="DROP FUNCTION IF EXISTS pomoc_unaccent(text);"),
     ]

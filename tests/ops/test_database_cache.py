@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cache(settings):
+def cache(settings, monkeypatch):
+    # The table is counted on the first write of each hundred: none of these unless asked.
+    monkeypatch.setattr(pomoc_cache, "_writes", itertools.count(1))
     options = {
         "BACKEND": "pomoc.cache.DatabaseCache",
         "LOCATION": settings.POMOC_CACHE_TABLE,
@@ -74,11 +76,10 @@ def test_incr_counts_through_the_cache(cache):
     assert cache.get("hits") == 2
 
 
-def test_a_write_is_one_statement(cache, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_a_write_is_one_statement(cache):
     # Django's database cache spends five on it (count, savepoint, select, write, release);
-    # every anonymous API request makes two (its throttles). The table is counted on the
-    # first write of each hundred, not on these.
-    monkeypatch.setattr(pomoc_cache, "_writes", itertools.count(1))
+    # every anonymous API request makes two (its throttles), in autocommit as here.
     with CaptureQueriesContext(connection) as writes:
         cache.set("throttle", [1.0], 60)
         cache.add("other", 1, 60)
@@ -95,3 +96,26 @@ def test_the_table_is_culled_once_it_outgrows_its_limit(cache, monkeypatch):
     # Culled when over 10 (half of the table each time), and the last write kept.
     assert kept <= 11
     assert cache.get("key-24") == 24
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_is_lost_without_failing_the_callers_transaction(cache, settings):
+    from django.db import transaction
+
+    from tests.factories import UserFactory
+
+    with transaction.atomic():
+        user = UserFactory()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {settings.POMOC_CACHE_TABLE} RENAME TO cache_away")
+        try:
+            cache.set("throttle", [1.0], 60)  # no error
+            assert cache.add("throttle", [1.0], 60) is False
+            user.first_name = "Still writable"
+            user.save()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE cache_away RENAME TO {settings.POMOC_CACHE_TABLE}")
+
+    user.refresh_from_db()
+    assert user.first_name == "Still writable"

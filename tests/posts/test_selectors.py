@@ -109,9 +109,11 @@ def test_wildcards_typed_in_a_word_search_are_taken_literally():
     factories.OfferFactory(title="Sleva 50% na kočárek")
     factories.OfferFactory(title="Sleva 500 Kč")
     factories.OfferFactory(title="Kočárek a_b")
+    factories.OfferFactory(title="Cesta C:\\kocarky")
 
     assert _titles(post_search(Offer, user=None, text="50%")) == ["Sleva 50% na kočárek"]
     assert _titles(post_search(Offer, user=None, text="a_b")) == ["Kočárek a_b"]
+    assert _titles(post_search(Offer, user=None, text="c:\\koc")) == ["Cesta C:\\kocarky"]
 
 
 def test_a_word_search_reads_the_trigram_index_not_every_post():
