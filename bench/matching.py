@@ -125,8 +125,8 @@ def assignment_comparison(size_note: str) -> dict:
         limit=settings.POMOC_MATCHING_CANDIDATES, per_need=10**6, per_offer=10**6,
     )  # fmt: skip
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
-    offers = engine._load_posts("offers_offer", offer_ids, now)
-    pairs = engine._score(found, engine._load_posts("needs_need", need_ids, now), offers)
+    offers = engine._posts_read("offers_offer", offer_ids, now).run()
+    pairs = engine._score(found, engine._posts_read("needs_need", need_ids, now).run(), offers)
     need_slots = dict.fromkeys(need_ids.tolist(), settings.POMOC_MATCHING_PER_NEED)
     offer_slots = engine._offer_slots(offers, engine._offer_slots_used(offer_ids.tolist()))
     out = {"size": size_note, "pairs": len(pairs)}

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Generic, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -83,19 +84,56 @@ class PassResult:
     chosen: ScoredPairs = field(default_factory=lambda: ScoredPairs.of([]))
 
 
+T = TypeVar("T")
+
+
 def _fetch(sql: str, params: object) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _fetch_columns(sql: str, params: object, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """The query's columns as arrays, rows sorted by the first column (the id)."""
+@dataclass(frozen=True)
+class _Read(Generic[T]):
+    """One read of a pass: its statement, and what makes its result of the rows."""
+
+    sql: str
+    params: object
+    finish: Callable[[list[tuple]], T]
+
+    def run(self) -> T:
+        return self.finish(_fetch(self.sql, self.params))
+
+
+def _run_together(reads: Sequence[_Read]) -> list[object]:
+    """The reads' results, their statements sent together and answered in one round trip
+    (psycopg's pipeline mode) in the caller's transaction. For the few posts of an incremental
+    pass each read took about as long to reach the server and back as to run."""
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        cursors = [connection.cursor() for _ in reads]
+        try:
+            for cursor, read in zip(cursors, reads, strict=True):
+                cursor.execute(read.sql, read.params)
+            rows = [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+    return [read.finish(found) for read, found in zip(reads, rows, strict=True)]
+
+
+def _columns_read(
+    sql: str, params: object, names: Sequence[str], finish: Callable[[dict[str, np.ndarray]], T]
+) -> _Read[T]:
+    """The query's columns as arrays, rows sorted by the first column (the id), to ``finish``."""
     aggregated = ", ".join(f"array_agg({name})" for name in names)
-    row = _fetch(f"SELECT {aggregated} FROM ({sql}) AS rows({', '.join(names)})", params)[0]
-    columns = {name: np.array(values or []) for name, values in zip(names, row, strict=True)}
-    order = np.argsort(columns[names[0]], kind="stable")
-    return {name: values[order] for name, values in columns.items()}
+
+    def columns(rows: list[tuple]) -> T:
+        found = {name: np.array(values or []) for name, values in zip(names, rows[0], strict=True)}
+        order = np.argsort(found[names[0]], kind="stable")
+        return finish({name: values[order] for name, values in found.items()})
+
+    return _Read(f"SELECT {aggregated} FROM ({sql}) AS rows({', '.join(names)})", params, columns)
 
 
 # Bits of ``language_bits`` (migration 0007): the sign bit stands for languages outside the mask.
@@ -122,7 +160,7 @@ class _Posts:
         return self.columns[name]
 
 
-def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
+def _posts_read(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Read[_Posts]:
     """The scoring data of these posts, or of every active one (``None``: a full pass, where
     spelling out the ids would cost more than reading a few posts too many)."""
     age = "extract(epoch FROM %(now)s - p.created_at)::float8"
@@ -139,15 +177,19 @@ def _load_posts(table: str, ids: np.ndarray | None, now: dt.datetime) -> _Posts:
         extra = f", p.capacity, coalesce(org.verified, false), {age}"
         join = "LEFT JOIN accounts_organisation org ON org.id = p.organisation_id"
         names = ("capacity", "verified_organisation", "age_days")
-    columns = _fetch_columns(
+
+    def posts(columns: dict[str, np.ndarray]) -> _Posts:
+        columns[names[-1]] = np.maximum(columns[names[-1]].astype(np.float64) / 86_400, 0.0)
+        return _Posts(columns)
+
+    return _columns_read(
         f"""SELECT p.id, p.radius_km, p.remote, p.language_bits {extra}
             FROM {table} p {join}
             WHERE {"p.status = 'active'" if ids is None else "p.id = ANY(%(ids)s)"}""",
         {"ids": [] if ids is None else ids.tolist(), "now": now},
         ("id", "radius_km", "remote", "language_bits", *names),
+        posts,
     )
-    columns[names[-1]] = np.maximum(columns[names[-1]].astype(np.float64) / 86_400, 0.0)
-    return _Posts(columns)
 
 
 def _languages_of(table: str, ids: np.ndarray) -> dict[int, frozenset[str]]:
@@ -235,22 +277,30 @@ def _offer_slots_used(offer_ids: Iterable[int] | None = None) -> _OffersInUse:
     PER_OFFER open proposals, never more proposals than units left, units counted as the sum of
     ``Match.units`` in SQL. The others have ``min(PER_OFFER, capacity)`` slots and their whole
     capacity. ``None``: every such offer."""
+    return _offer_slots_read(offer_ids).run()
+
+
+def _offer_slots_read(offer_ids: Iterable[int] | None = None) -> _Read[_OffersInUse]:
     per_offer = settings.POMOC_MATCHING_PER_OFFER
     where = "" if offer_ids is None else " AND o.id = ANY(%(ids)s)"
-    rows = _fetch(
+
+    def in_use(rows: list[tuple]) -> _OffersInUse:
+        slots, room, per_person = {}, {}, set()
+        for offer_id, capacity, open_count, held, counts_people in rows:
+            room[offer_id] = max(0, capacity - held)
+            slots[offer_id] = max(0, min(per_offer - open_count, room[offer_id]))
+            if counts_people:
+                per_person.add(offer_id)
+        return _OffersInUse(slots, room, frozenset(per_person))
+
+    return _Read(
         f"""SELECT o.id, o.capacity, count(*) FILTER (WHERE m.status = %(open)s), sum(m.units),
                    {candidate_sql.PER_PERSON_OFFER}
             FROM offers_offer o JOIN matching_match m ON m.offer_id = o.id
             WHERE o.status = 'active' AND m.status = ANY(%(holding)s){where} GROUP BY o.id""",
         {"ids": list(offer_ids or []), "open": OPEN, "holding": HOLDING},
+        in_use,
     )
-    slots, room, per_person = {}, {}, set()
-    for offer_id, capacity, open_count, held, counts_people in rows:
-        room[offer_id] = max(0, capacity - held)
-        slots[offer_id] = max(0, min(per_offer - open_count, room[offer_id]))
-        if counts_people:
-            per_person.add(offer_id)
-    return _OffersInUse(slots, room, frozenset(per_person))
 
 
 def _offer_slots(offers: _Posts, used: _OffersInUse) -> dict[int, int]:
@@ -280,9 +330,9 @@ _NEED_USE = f"""
 """
 
 
-def _need_slots(
+def _need_slots_read(
     need_ids: np.ndarray, *, everything: bool = False
-) -> tuple[dict[int, int], UnitBudget]:
+) -> _Read[tuple[dict[int, int], UnitBudget]]:
     """Free proposal slots of these needs, and the units a match of each takes.
 
     A need one offer serves (a room, a lift, a session) has PER_NEED less its open and held
@@ -294,25 +344,30 @@ def _need_slots(
     ``everything``: read all active needs rather than spell out the ids (a full pass)."""
     per_need = settings.POMOC_MATCHING_PER_NEED
     scope = "n.status = 'active'" if everything else "n.id = ANY(%(ids)s)"
-    rows = _fetch(
+    wanted = set(need_ids.tolist())
+
+    def need_slots(rows: list[tuple]) -> tuple[dict[int, int], UnitBudget]:
+        slots: dict[int, int] = {}
+        units: dict[int, int] = {}
+        partial: set[int] = set()
+        for need_id, is_partial, demand, open_count, held_count, taken_units in rows:
+            if need_id not in wanted:
+                continue
+            if is_partial:
+                partial.add(need_id)
+                units[need_id] = demand - taken_units
+                slots[need_id] = max(0, per_need - open_count) if taken_units < demand else 0
+            else:
+                units[need_id] = demand
+                slots[need_id] = max(0, per_need - held_count)
+        budget = UnitBudget(need_units=units, offer_room={}, partial_needs=frozenset(partial))
+        return slots, budget
+
+    return _Read(
         _NEED_USE.format(scope=scope),
         {"ids": need_ids.tolist(), "open": OPEN, "holding": HOLDING},
+        need_slots,
     )
-    wanted = set(need_ids.tolist())
-    slots: dict[int, int] = {}
-    units: dict[int, int] = {}
-    partial: set[int] = set()
-    for need_id, is_partial, demand, open_count, held_count, taken_units in rows:
-        if need_id not in wanted:
-            continue
-        if is_partial:
-            partial.add(need_id)
-            units[need_id] = demand - taken_units
-            slots[need_id] = max(0, per_need - open_count) if taken_units < demand else 0
-        else:
-            units[need_id] = demand
-            slots[need_id] = max(0, per_need - held_count)
-    return slots, UnitBudget(need_units=units, offer_room={}, partial_needs=frozenset(partial))
 
 
 # What the chosen offers hold now: for a few pairs (an incremental pass) per offer from the
@@ -860,14 +915,17 @@ def _propose(
         return 0
     need_ids, offer_ids = np.unique(found.need_id), np.unique(found.offer_id)
     result.needs_considered = len(need_ids)
-    reads: list[Callable[[], object]] = [
-        partial(_load_posts, "needs_need", None if every_post else need_ids, now),
-        partial(_load_posts, "offers_offer", None if every_post else offer_ids, now),
-        partial(_need_slots, need_ids, everything=every_post),
+    reads: list[_Read] = [
+        _posts_read("needs_need", None if every_post else need_ids, now),
+        _posts_read("offers_offer", None if every_post else offer_ids, now),
+        _need_slots_read(need_ids, everything=every_post),
     ]
     if offers_used is None:
-        reads.append(partial(_offer_slots_used, offer_ids.tolist()))
-    needs, offers, (need_slots, need_budget), *used = pool.map(reads)
+        reads.append(_offer_slots_read(offer_ids.tolist()))
+    # A full pass reads side by side on its workers' connections; a pass of one post reads a few
+    # rows, in one round trip on its own connection (and in its transaction).
+    done = pool.map([read.run for read in reads]) if pool.count > 1 else _run_together(reads)
+    needs, offers, (need_slots, need_budget), *used = done
     # A post paused or closed since the probes is not among the active posts read: drop its pairs.
     found = found.take(np.flatnonzero(needs.has(found.need_id) & offers.has(found.offer_id)))
     pairs = _score(found, needs, offers)
