@@ -27,15 +27,20 @@ pytestmark = pytest.mark.slow
 
 
 def processes() -> list[tuple[int, int, str]]:
-    """(pid, process group, command line) of every process on the machine."""
+    """(pid, session, command line) of every process on the machine."""
     listing = subprocess.run(
-        ["ps", "-ww", "-eo", "pid=,pgid=,args="], capture_output=True, text=True, check=True
+        ["ps", "-ww", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True
     ).stdout
     rows = []
     for line in listing.splitlines():
-        pid, pgid, args = line.strip().split(None, 2)
-        rows.append((int(pid), int(pgid), args))
+        pid, sid, args = line.strip().split(None, 2)
+        rows.append((int(pid), int(sid), args))
     return rows
+
+
+def session(sid: int) -> list[tuple[int, int, str]]:
+    """The processes of one session but ``ps`` itself."""
+    return [row for row in processes() if row[1] == sid and not row[2].startswith("ps -ww")]
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Service:
     def ours(self) -> list[str]:
         """Command lines of the processes it started that stay in its session (not PostgreSQL
         or Redis, which detach)."""
-        return [args for _pid, pgid, args in processes() if pgid == self.process.pid]
+        return [args for _pid, _sid, args in session(self.process.pid)]
 
     def readyz(self, checks: str = "") -> tuple[int, dict]:
         status, body = get(f"{self.base}/readyz" + (f"?checks={checks}" if checks else ""))
@@ -94,11 +99,18 @@ def script_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def started(
-    script: str, env: dict[str, str], tmp_path: Path, *, stop_signal: int, to_group: bool = False
+    script: str,
+    env: dict[str, str],
+    tmp_path: Path,
+    *,
+    stop_signal: int,
+    to_group: bool = False,
+    stop_within: float = 90,
 ) -> Iterator[Service]:
     """Run the script until it serves; at the end send ``stop_signal`` to the script alone (a
     process manager's SIGTERM) or to its whole process group (``to_group``: Ctrl-C in a
-    terminal) and wait for it to end."""
+    terminal) and wait ``stop_within`` seconds for it to end. If it has not ended by then,
+    what it left is killed and its cluster stopped, so that a failure leaves nothing running."""
     log_path = tmp_path / "run.log"
     log = log_path.open("w")
     # Its own session: the script and everything it starts share one process group.
@@ -123,11 +135,20 @@ def started(
         else:
             process.send_signal(stop_signal)
         try:
-            process.wait(timeout=90)
+            process.wait(timeout=stop_within)
+        except subprocess.TimeoutExpired:
+            left = [args for _pid, _sid, args in session(process.pid)]
+            for pid, _sid, _args in session(process.pid):
+                os.kill(pid, signal.SIGKILL)
+            subprocess.run(["bash", "scripts/pg.sh", "stop"], cwd=ROOT, env=env, check=False)
+            if "POMOC_REDIS_ROOT" in env:
+                subprocess.run(["bash", "scripts/redis.sh", "stop"], cwd=ROOT, env=env, check=False)
+            raise AssertionError(
+                f"{script} did not end within {stop_within} s of the signal; still running: "
+                f"{left}\n{service.tail()}"
+            ) from None
         finally:
             log.close()
-            if process.returncode is None:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def assert_nothing_left(service: Service, *also: str) -> None:
@@ -136,8 +157,8 @@ def assert_nothing_left(service: Service, *also: str) -> None:
     time.sleep(1)
     left = [
         (pid, args)
-        for pid, pgid, args in processes()
-        if pgid == service.process.pid
+        for pid, sid, args in processes()
+        if sid == service.process.pid
         or str(service.pg_root) in args
         or any(marker in args for marker in also)
     ]
@@ -255,4 +276,39 @@ def test_dev_serves_runserver_with_debug_and_sigterm_stops_everything_it_started
         status, page = get(f"{service.base}/en/no-such-page/")
         assert status == 404
         assert b"DEBUG = True" in page
+    assert_nothing_left(service)
+
+
+def test_dev_ctrl_c_stops_everything_it_started(tmp_path: Path):
+    env = script_env(tmp_path, POMOC_SEED_DEMO="0")
+    # Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+    with started(
+        "scripts/dev.sh",
+        env,
+        tmp_path,
+        stop_signal=signal.SIGINT,
+        to_group=True,
+        stop_within=60,
+    ) as service:
+        ours = service.ours()
+        assert sum("runserver" in args for args in ours) == 2, ours
+        assert any("qcluster" in args for args in ours), ours
+    assert_nothing_left(service)
+
+
+def test_run_ctrl_c_while_the_first_pass_runs_stops_everything_it_started(tmp_path: Path):
+    env = script_env(tmp_path)
+    # Ctrl-C as soon as the site answers, while the queue cluster is busy with the demo's
+    # first full pass.
+    with started(
+        "scripts/run.sh",
+        env,
+        tmp_path,
+        stop_signal=signal.SIGINT,
+        to_group=True,
+        stop_within=60,
+    ) as service:
+        ours = service.ours()
+        assert sum("gunicorn" in args for args in ours) == 3, ours
+        assert any("qcluster" in args for args in ours), ours
     assert_nothing_left(service)
