@@ -3,7 +3,10 @@ start what they promise and stop everything they started.
 
 Each whole script runs, on a PostGIS cluster (and Redis) of its own (spare ports, a temporary
 folder), in a session of its own, as a terminal or a process manager runs it; then a signal,
-after which none of its processes remain."""
+after which none of its processes remain: SIGTERM to the script (a process manager) or SIGINT to
+its whole process group (Ctrl-C in a terminal, which before the children had process groups of
+their own reached django-q2's cluster together with the script's SIGTERM and could hang it for
+good)."""
 
 from __future__ import annotations
 
@@ -261,9 +264,7 @@ def test_dev_serves_runserver_with_debug_and_sigterm_stops_everything_it_started
     tmp_path: Path,
 ):
     env = script_env(tmp_path, POMOC_SEED_DEMO="0")
-    # SIGTERM to the script alone. (Ctrl-C in a terminal, SIGINT to the whole group, also
-    # reaches the queue cluster just before the script's own SIGTERM; django-q2 has been seen
-    # to hang for good on those two signals together, so that is not asserted here.)
+    # SIGTERM to the script alone, as a process manager sends it.
     with started("scripts/dev.sh", env, tmp_path, stop_signal=signal.SIGTERM) as service:
         # Django's development server (the auto-reloader and its child) and the queue cluster,
         ours = service.ours()
@@ -279,27 +280,33 @@ def test_dev_serves_runserver_with_debug_and_sigterm_stops_everything_it_started
     assert_nothing_left(service)
 
 
-def test_dev_ctrl_c_stops_everything_it_started(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("stop_signal", "status"),
+    [(signal.SIGINT, 130), (signal.SIGHUP, 129)],
+    ids=["ctrl-c", "terminal-closed"],
+)
+def test_dev_ctrl_c_or_a_closed_terminal_stops_everything_it_started(
+    tmp_path: Path, stop_signal: int, status: int
+):
     env = script_env(tmp_path, POMOC_SEED_DEMO="0")
-    # Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+    # Ctrl-C in a terminal: SIGINT to the whole foreground process group; a closed terminal:
+    # SIGHUP to it.
     with started(
-        "scripts/dev.sh",
-        env,
-        tmp_path,
-        stop_signal=signal.SIGINT,
-        to_group=True,
-        stop_within=60,
+        "scripts/dev.sh", env, tmp_path, stop_signal=stop_signal, to_group=True, stop_within=60
     ) as service:
         ours = service.ours()
         assert sum("runserver" in args for args in ours) == 2, ours
         assert any("qcluster" in args for args in ours), ours
+    # Each stopped of itself, none had to be killed at the time limit.
+    assert service.process.returncode == status, service.tail()
+    assert "still running after" not in service.log.read_text(), service.tail()
     assert_nothing_left(service)
 
 
-def test_run_ctrl_c_while_the_first_pass_runs_stops_everything_it_started(tmp_path: Path):
+def test_run_ctrl_c_right_after_start_stops_everything_it_started(tmp_path: Path):
     env = script_env(tmp_path)
-    # Ctrl-C as soon as the site answers, while the queue cluster is busy with the demo's
-    # first full pass.
+    # Ctrl-C as soon as the site answers: the queue cluster is then still starting or busy
+    # with the demo's first full pass.
     with started(
         "scripts/run.sh",
         env,
@@ -311,4 +318,6 @@ def test_run_ctrl_c_while_the_first_pass_runs_stops_everything_it_started(tmp_pa
         ours = service.ours()
         assert sum("gunicorn" in args for args in ours) == 3, ours
         assert any("qcluster" in args for args in ours), ours
+    assert service.process.returncode == 130, service.tail()
+    assert "still running after" not in service.log.read_text(), service.tail()
     assert_nothing_left(service)
