@@ -156,14 +156,19 @@ def started(
 
 def assert_nothing_left(service: Service, *also: str) -> None:
     """No process of its session, no PostgreSQL of its cluster (nor a process whose command
-    line holds any of ``also``), and nothing answers on its port."""
+    line holds any of ``also``), and nothing answers on its port. A killed process whose parent
+    was killed with it waits, as a zombie that no longer runs, for the machine's init to reap
+    it; that is init's business, not the script's."""
     time.sleep(1)
     left = [
         (pid, args)
         for pid, sid, args in processes()
-        if sid == service.process.pid
-        or str(service.pg_root) in args
-        or any(marker in args for marker in also)
+        if not args.endswith("<defunct>")
+        and (
+            sid == service.process.pid
+            or str(service.pg_root) in args
+            or any(marker in args for marker in also)
+        )
     ]
     assert left == [], service.tail()
     assert not (service.pg_root / "data" / "postmaster.pid").exists()
@@ -320,4 +325,20 @@ def test_run_ctrl_c_right_after_start_stops_everything_it_started(tmp_path: Path
         assert any("qcluster" in args for args in ours), ours
     assert service.process.returncode == 130, service.tail()
     assert "still running after" not in service.log.read_text(), service.tail()
+    assert_nothing_left(service)
+
+
+def test_dev_kills_what_has_not_stopped_in_time_and_still_stops_the_cluster(tmp_path: Path):
+    # Given no time at all to stop (POMOC_STOP_TIMEOUT=0), as for a child that hangs,
+    env = script_env(tmp_path, POMOC_SEED_DEMO="0", POMOC_STOP_TIMEOUT="0")
+    with started(
+        "scripts/dev.sh", env, tmp_path, stop_signal=signal.SIGINT, to_group=True, stop_within=60
+    ) as service:
+        pass
+    # the children are killed with everything in their process groups, and the cluster is
+    # stopped all the same.
+    log = service.log.read_text()
+    assert "still running after 0 s: killed" in log, service.tail()
+    assert "stopped" in log.splitlines(), service.tail()
+    assert service.process.returncode == 130, service.tail()
     assert_nothing_left(service)
