@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make dev`: for developers — Django's runserver with auto-reload and DEBUG on, the django-q2
 # cluster and the private PostGIS. Ctrl-C stops what this script started.
-#   POMOC_BIND (127.0.0.1:8000); POMOC_SEED_DEMO=0: start with no demo data.
+#   POMOC_BIND (127.0.0.1:8000); POMOC_SEED_DEMO=0: start with no demo data;
+#   POMOC_STOP_TIMEOUT (30): seconds its processes get to stop before they are killed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export POMOC_ENV=development

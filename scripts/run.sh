@@ -6,6 +6,8 @@
 #   POMOC_SEED_DEMO=0: start with no demo data (the demo accounts share a public password).
 #   POMOC_WITH_REDIS=1: also start the private Redis (scripts/redis.sh) and use it as the cache
 #   and the queue broker (POMOC_REDIS_URL, unless already set to another Redis).
+#   POMOC_STOP_TIMEOUT (30): seconds the web server and the queue cluster get to stop before
+#   they are killed (scripts/children.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Settings default to production (secret key required, DEBUG off); this is a developer's machine,
