@@ -6,6 +6,8 @@
 #   POMOC_SEED_DEMO=0: start with no demo data (the demo accounts share a public password).
 #   POMOC_WITH_REDIS=1: also start the private Redis (scripts/redis.sh) and use it as the cache
 #   and the queue broker (POMOC_REDIS_URL, unless already set to another Redis).
+#   POMOC_STOP_TIMEOUT (30): seconds the web server and the queue cluster get to stop before
+#   they are killed (scripts/children.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Settings default to production (secret key required, DEBUG off); this is a developer's machine,
@@ -16,17 +18,20 @@ export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 scripts/bootstrap.sh
 pg_state="$(scripts/pg.sh start)"
 redis_state=""
-pids=()
+source scripts/children.sh
 cleanup() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # Once only, and not cut short by another Ctrl-C: the children are stopped (at worst killed
+  # after 30 s) and the script always goes on to stop the cluster.
+  trap '' INT TERM HUP
+  trap - EXIT
+  stop_children
   # Stop the cluster (and Redis) only if this run started it.
   if [[ "$redis_state" == "started" ]]; then scripts/redis.sh stop || true; fi
   if [[ "$pg_state" == "started" ]]; then scripts/pg.sh stop; fi
 }
 # A signal stops the service and ends the script, even one that arrives during start-up (bash
 # runs the trap once the command in progress, e.g. seed_demo, has finished).
+trap 'cleanup; exit 129' HUP
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
@@ -49,10 +54,8 @@ if [[ "${POMOC_SEED_DEMO:-1}" == "1" ]]; then
   POMOC_MATCHING_ON_SAVE=off $PY manage.py seed_demo
 fi
 $PY manage.py run_matching --queue
-$PY manage.py qcluster &
-pids+=($!)
-scripts/serve.sh &
-pids+=($!)
+start_child $PY manage.py qcluster
+start_child scripts/serve.sh
 echo "Pomoc runs on http://${POMOC_BIND:-127.0.0.1:8000}/ (admin: /admin/, demo login coordinator@pomoc.example / pomoc-demo). Ctrl-C stops it."
 # Either process dying ends the whole service, so a crash is not hidden behind a live half.
 # (`wait -n` returns early when a trapped signal arrives; the trap then stops the rest.)

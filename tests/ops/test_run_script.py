@@ -3,7 +3,10 @@ start what they promise and stop everything they started.
 
 Each whole script runs, on a PostGIS cluster (and Redis) of its own (spare ports, a temporary
 folder), in a session of its own, as a terminal or a process manager runs it; then a signal,
-after which none of its processes remain."""
+after which none of its processes remain: SIGTERM to the script (a process manager) or SIGINT to
+its whole process group (Ctrl-C in a terminal, which before the children had process groups of
+their own reached django-q2's cluster together with the script's SIGTERM and could hang it for
+good)."""
 
 from __future__ import annotations
 
@@ -27,15 +30,20 @@ pytestmark = pytest.mark.slow
 
 
 def processes() -> list[tuple[int, int, str]]:
-    """(pid, process group, command line) of every process on the machine."""
+    """(pid, session, command line) of every process on the machine."""
     listing = subprocess.run(
-        ["ps", "-ww", "-eo", "pid=,pgid=,args="], capture_output=True, text=True, check=True
+        ["ps", "-ww", "-eo", "pid=,sid=,args="], capture_output=True, text=True, check=True
     ).stdout
     rows = []
     for line in listing.splitlines():
-        pid, pgid, args = line.strip().split(None, 2)
-        rows.append((int(pid), int(pgid), args))
+        pid, sid, args = line.strip().split(None, 2)
+        rows.append((int(pid), int(sid), args))
     return rows
+
+
+def session(sid: int) -> list[tuple[int, int, str]]:
+    """The processes of one session but ``ps`` itself."""
+    return [row for row in processes() if row[1] == sid and not row[2].startswith("ps -ww")]
 
 
 @dataclass
@@ -50,7 +58,7 @@ class Service:
     def ours(self) -> list[str]:
         """Command lines of the processes it started that stay in its session (not PostgreSQL
         or Redis, which detach)."""
-        return [args for _pid, pgid, args in processes() if pgid == self.process.pid]
+        return [args for _pid, _sid, args in session(self.process.pid)]
 
     def readyz(self, checks: str = "") -> tuple[int, dict]:
         status, body = get(f"{self.base}/readyz" + (f"?checks={checks}" if checks else ""))
@@ -94,11 +102,18 @@ def script_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def started(
-    script: str, env: dict[str, str], tmp_path: Path, *, stop_signal: int, to_group: bool = False
+    script: str,
+    env: dict[str, str],
+    tmp_path: Path,
+    *,
+    stop_signal: int,
+    to_group: bool = False,
+    stop_within: float = 90,
 ) -> Iterator[Service]:
     """Run the script until it serves; at the end send ``stop_signal`` to the script alone (a
     process manager's SIGTERM) or to its whole process group (``to_group``: Ctrl-C in a
-    terminal) and wait for it to end."""
+    terminal) and wait ``stop_within`` seconds for it to end. If it has not ended by then,
+    what it left is killed and its cluster stopped, so that a failure leaves nothing running."""
     log_path = tmp_path / "run.log"
     log = log_path.open("w")
     # Its own session: the script and everything it starts share one process group.
@@ -123,23 +138,37 @@ def started(
         else:
             process.send_signal(stop_signal)
         try:
-            process.wait(timeout=90)
+            process.wait(timeout=stop_within)
+        except subprocess.TimeoutExpired:
+            left = [args for _pid, _sid, args in session(process.pid)]
+            for pid, _sid, _args in session(process.pid):
+                os.kill(pid, signal.SIGKILL)
+            subprocess.run(["bash", "scripts/pg.sh", "stop"], cwd=ROOT, env=env, check=False)
+            if "POMOC_REDIS_ROOT" in env:
+                subprocess.run(["bash", "scripts/redis.sh", "stop"], cwd=ROOT, env=env, check=False)
+            raise AssertionError(
+                f"{script} did not end within {stop_within} s of the signal; still running: "
+                f"{left}\n{service.tail()}"
+            ) from None
         finally:
             log.close()
-            if process.returncode is None:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 def assert_nothing_left(service: Service, *also: str) -> None:
     """No process of its session, no PostgreSQL of its cluster (nor a process whose command
-    line holds any of ``also``), and nothing answers on its port."""
+    line holds any of ``also``), and nothing answers on its port. A killed process whose parent
+    was killed with it waits, as a zombie that no longer runs, for the machine's init to reap
+    it; that is init's business, not the script's."""
     time.sleep(1)
     left = [
         (pid, args)
-        for pid, pgid, args in processes()
-        if pgid == service.process.pid
-        or str(service.pg_root) in args
-        or any(marker in args for marker in also)
+        for pid, sid, args in processes()
+        if not args.endswith("<defunct>")
+        and (
+            sid == service.process.pid
+            or str(service.pg_root) in args
+            or any(marker in args for marker in also)
+        )
     ]
     assert left == [], service.tail()
     assert not (service.pg_root / "data" / "postmaster.pid").exists()
@@ -240,9 +269,7 @@ def test_dev_serves_runserver_with_debug_and_sigterm_stops_everything_it_started
     tmp_path: Path,
 ):
     env = script_env(tmp_path, POMOC_SEED_DEMO="0")
-    # SIGTERM to the script alone. (Ctrl-C in a terminal, SIGINT to the whole group, also
-    # reaches the queue cluster just before the script's own SIGTERM; django-q2 has been seen
-    # to hang for good on those two signals together, so that is not asserted here.)
+    # SIGTERM to the script alone, as a process manager sends it.
     with started("scripts/dev.sh", env, tmp_path, stop_signal=signal.SIGTERM) as service:
         # Django's development server (the auto-reloader and its child) and the queue cluster,
         ours = service.ours()
@@ -255,4 +282,63 @@ def test_dev_serves_runserver_with_debug_and_sigterm_stops_everything_it_started
         status, page = get(f"{service.base}/en/no-such-page/")
         assert status == 404
         assert b"DEBUG = True" in page
+    assert_nothing_left(service)
+
+
+@pytest.mark.parametrize(
+    ("stop_signal", "status"),
+    [(signal.SIGINT, 130), (signal.SIGHUP, 129)],
+    ids=["ctrl-c", "terminal-closed"],
+)
+def test_dev_ctrl_c_or_a_closed_terminal_stops_everything_it_started(
+    tmp_path: Path, stop_signal: int, status: int
+):
+    env = script_env(tmp_path, POMOC_SEED_DEMO="0")
+    # Ctrl-C in a terminal: SIGINT to the whole foreground process group; a closed terminal:
+    # SIGHUP to it.
+    with started(
+        "scripts/dev.sh", env, tmp_path, stop_signal=stop_signal, to_group=True, stop_within=60
+    ) as service:
+        ours = service.ours()
+        assert sum("runserver" in args for args in ours) == 2, ours
+        assert any("qcluster" in args for args in ours), ours
+    # Each stopped of itself, none had to be killed at the time limit.
+    assert service.process.returncode == status, service.tail()
+    assert "still running after" not in service.log.read_text(), service.tail()
+    assert_nothing_left(service)
+
+
+def test_run_ctrl_c_right_after_start_stops_everything_it_started(tmp_path: Path):
+    env = script_env(tmp_path)
+    # Ctrl-C as soon as the site answers: the queue cluster is then still starting or busy
+    # with the demo's first full pass.
+    with started(
+        "scripts/run.sh",
+        env,
+        tmp_path,
+        stop_signal=signal.SIGINT,
+        to_group=True,
+        stop_within=60,
+    ) as service:
+        ours = service.ours()
+        assert sum("gunicorn" in args for args in ours) == 3, ours
+        assert any("qcluster" in args for args in ours), ours
+    assert service.process.returncode == 130, service.tail()
+    assert "still running after" not in service.log.read_text(), service.tail()
+    assert_nothing_left(service)
+
+
+def test_dev_kills_what_has_not_stopped_in_time_and_still_stops_the_cluster(tmp_path: Path):
+    # Given no time at all to stop (POMOC_STOP_TIMEOUT=0), as for a child that hangs,
+    env = script_env(tmp_path, POMOC_SEED_DEMO="0", POMOC_STOP_TIMEOUT="0")
+    with started(
+        "scripts/dev.sh", env, tmp_path, stop_signal=signal.SIGINT, to_group=True, stop_within=60
+    ) as service:
+        pass
+    # the children are killed with everything in their process groups, and the cluster is
+    # stopped all the same.
+    log = service.log.read_text()
+    assert "still running after 0 s: killed" in log, service.tail()
+    assert "stopped" in log.splitlines(), service.tail()
+    assert service.process.returncode == 130, service.tail()
     assert_nothing_left(service)
