@@ -7,9 +7,10 @@ and Django's ``DatabaseCache`` spends five statements on a write: it counts the 
 inserts it. Twelve statements per request, one of them a scan of a table that grows with
 every distinct search (answers are cached, ``posts.api.search_cache``). Here a write is one
 upsert on the table's primary key (three, with a savepoint, inside a caller's transaction;
-requests run in autocommit), and the size is counted on one write in ``CULL_CHECK_EVERY`` per
-process, all its database caches together: the table may then outgrow ``MAX_ENTRIES`` by that
-many keys per process before a cull. Reads, deletes and culling are Django's.
+requests run in autocommit). On one write in ``CULL_CHECK_EVERY`` per process (all its database
+caches together) the expired rows are deleted and the table counted: it may outgrow
+``MAX_ENTRIES`` by that many keys per process before a cull. Reads, deletes and culling are
+Django's.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class DatabaseCache(DjangoDatabaseCache):
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
             if next(_writes) % CULL_CHECK_EVERY == 0:
+                # Django deletes expired rows only once the table is full: thousands of
+                # distinct searches an hour (posts.api.search_cache) would fill it with dead
+                # answers, and every count here would read them.
+                cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])
                 cursor.execute(f"SELECT count(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count > self._max_entries:

@@ -11,21 +11,15 @@ closed or hidden post shows in these answers at most that late (its own page at 
 from __future__ import annotations
 
 import hashlib
-import random
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router
-from django.utils import timezone
+from django.core.cache import cache
 from django.utils.translation import get_language
 from rest_framework.request import Request
 
 KEY_PREFIX = "post-search:v1:"
-# One answer stored in this many also deletes the database cache's expired rows (see below).
-PURGE_ONE_IN = 100
 
 
 def search_cache_key(request: Request) -> str | None:
@@ -45,16 +39,6 @@ def search_cache_key(request: Request) -> str | None:
 
 
 def search_answer_store(key: str, data: Any) -> None:
-    """Keep the answer; now and then also delete the expired rows of the database cache.
-
-    The database cache deletes expired rows only when the table is full (``MAX_ENTRIES``,
-    100 000): thousands of distinct searches an hour would fill it with dead answers, and the
-    count that decides a cull (``pomoc.cache``) would read them all. Redis forgets expired keys
-    by itself."""
-    cache = caches[DEFAULT_CACHE_ALIAS]
+    """Keep the answer for ``POMOC_SEARCH_CACHE_SECONDS``. (The database cache deletes expired
+    answers now and then itself, ``pomoc.cache``; Redis forgets them.)"""
     cache.set(key, data, settings.POMOC_SEARCH_CACHE_SECONDS)
-    if isinstance(cache, DatabaseCache) and random.randrange(PURGE_ONE_IN) == 0:
-        connection = connections[router.db_for_write(cache.cache_model_class)]
-        table = connection.ops.quote_name(cache._table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [timezone.now()])

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from moderation.services import post_hide
 from offers.services import offer_set_status
-from posts.api import search_cache
+from pomoc import cache as pomoc_cache
 from tests import factories
 
 EXACT = Point(14.437812, 50.081234, srid=4326)
@@ -119,7 +119,7 @@ def test_the_cache_is_off_when_its_lifetime_is_zero(api, settings):
 def test_stored_answers_now_and_then_clear_the_database_caches_expired_rows(
     api, settings, monkeypatch
 ):
-    monkeypatch.setattr(search_cache, "PURGE_ONE_IN", 1)
+    monkeypatch.setattr(pomoc_cache, "CULL_CHECK_EVERY", 1)
     factories.OfferFactory(title="coats")
     database_cache = {
         "default": {
