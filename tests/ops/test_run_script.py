@@ -334,7 +334,7 @@ def test_dev_kills_what_has_not_stopped_in_time_and_still_stops_the_cluster(tmp_
     with started(
         "scripts/dev.sh", env, tmp_path, stop_signal=signal.SIGINT, to_group=True, stop_within=60
     ) as service:
-        pass
+        pass  # Ctrl-C as soon as it serves
     # the children are killed with everything in their process groups, and the cluster is
     # stopped all the same.
     log = service.log.read_text()
