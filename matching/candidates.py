@@ -244,15 +244,15 @@ _OFFERS_FOR_NEEDS = """
 SELECT n.id, c.offer_id, c.distance_m
 FROM needs_need n
 CROSS JOIN LATERAL (
-    SELECT o.id AS offer_id, o.location_3035 <-> n.location_3035 AS distance_m
-    FROM {offers} o
-    WHERE o.category_root_id = n.category_root_id AND o.match_keys && n.match_keys
+    SELECT o.id AS offer_id, {k}.location_3035 <-> n.location_3035 AS distance_m
+    FROM {offers}
+    WHERE {k}.category_root_id = n.category_root_id AND {k}.match_keys && n.match_keys
       AND o.status = 'active' AND {index_conditions}
       AND {offer_valid}
       AND {reach}
       AND {pair_rules}
       AND {offer_has_room} AND {fits_units}
-    ORDER BY o.location_3035 <-> n.location_3035
+    ORDER BY {k}.location_3035 <-> n.location_3035
     LIMIT %(limit)s
 ) c
 WHERE {need_valid} AND {need_filter} AND {need_has_room}
@@ -260,7 +260,7 @@ WHERE {need_valid} AND {need_filter} AND {need_has_room}
 
 # Reach boxes that touch: what the index can check of "within reach" (offers_offer_match).
 _REACH_BOXES = (
-    "ST_Expand(o.location_3035, o.radius_km * 1000) "
+    "ST_Expand({k}.location_3035, {k}.radius_km * 1000) "
     "&& ST_Expand(n.location_3035, n.radius_km * 1000)"
 )
 
@@ -278,14 +278,15 @@ CROSS JOIN LATERAL (
                 || ARRAY(SELECT sub.id FROM posts_category sub WHERE sub.parent_id = o.category_id))
          AS accepted(category_id)
     CROSS JOIN LATERAL (
-        SELECT n.id AS need_id, n.location_3035 <-> o.location_3035 AS distance_m
-        FROM needs_need n
-        WHERE n.category_id = accepted.category_id AND n.match_keys && o.match_keys
+        SELECT n.id AS need_id, r.location_3035 <-> o.location_3035 AS distance_m
+        FROM {needs_with_room} r JOIN needs_need n ON n.id = r.need_id
+        WHERE r.category_id = accepted.category_id AND r.match_keys && o.match_keys
+          AND r.open_count < %(per_need)s
           AND {need_valid}
           AND {reach}
           AND {pair_rules}
           AND {need_has_room} AND {fits_units}
-        ORDER BY n.location_3035 <-> o.location_3035
+        ORDER BY r.location_3035 <-> o.location_3035
         LIMIT %(limit)s
     ) p
     ORDER BY p.distance_m
@@ -301,9 +302,73 @@ WHERE o.id = %(offer_id)s AND {offer_valid}
 _REACH = "o.location_3035 <-> n.location_3035 <= (n.radius_km + o.radius_km) * 1000"
 _MAX_NEED_RADIUS = "(SELECT coalesce(max(radius_km), 0) FROM needs_need WHERE status = 'active')"
 _REACH_NEED_SIDE = (
-    f"ST_DWithin(n.location_3035, o.location_3035, (o.radius_km + {_MAX_NEED_RADIUS}) * 1000) "
+    f"ST_DWithin(r.location_3035, o.location_3035, (o.radius_km + {_MAX_NEED_RADIUS}) * 1000) "
     f"AND {_REACH}"
 )
+
+
+# The active offers with a unit of capacity free, kept by PostgreSQL (migration 0016), with the
+# index columns of ``offers_offer``: what the probe of one need walks.
+OFFERS_WITH_ROOM = "matching_offer_with_room"
+# The active needs not covered yet, with their open match count in the index (migration 0017):
+# what the probe of one offer walks.
+NEEDS_WITH_ROOM = "matching_need_with_room"
+
+
+def offers_with_room_repair() -> int:
+    """Bring ``OFFERS_WITH_ROOM`` back to exactly the active offers with a unit free; returns
+    how many offers were listed or unlisted. Its triggers keep it, but two transactions
+    changing one offer's matches at once can leave it out (migration 0016); the full pass calls
+    this, about 0.6 s at 10^5 x 10^5."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH held AS (
+                SELECT offer_id, sum(units) AS units FROM matching_match
+                WHERE status IN ({_HOLDING}) GROUP BY offer_id),
+            with_room AS (
+                SELECT o.id FROM offers_offer o LEFT JOIN held h ON h.offer_id = o.id
+                WHERE o.status = 'active' AND o.capacity > coalesce(h.units, 0))
+            SELECT cardinality(ids), matching_offers_with_room_refresh(ids)
+            FROM (SELECT ARRAY(
+                (SELECT id FROM with_room EXCEPT SELECT offer_id FROM {OFFERS_WITH_ROOM})
+                UNION ALL
+                (SELECT offer_id FROM {OFFERS_WITH_ROOM} EXCEPT SELECT id FROM with_room)) AS ids
+            ) AS drifted
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+def needs_with_room_repair() -> int:
+    """The same for ``NEEDS_WITH_ROOM`` (migration 0017): every active need not covered yet, with
+    the count of its matches that ``_NEED_HAS_ROOM`` compares with ``per_need``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH counts AS (
+                SELECT need_id, count(*) AS holding,
+                       count(*) FILTER (WHERE status = '{MatchStatus.PROPOSED}') AS proposed,
+                       coalesce(sum(units) FILTER (
+                           WHERE status <> '{MatchStatus.PROPOSED}'), 0) AS held
+                FROM matching_match WHERE status IN ({_HOLDING}) GROUP BY need_id),
+            expected AS (
+                SELECT n.id, CASE WHEN {PARTIAL_NEED.format(n="n")} THEN coalesce(c.proposed, 0)
+                                  ELSE coalesce(c.holding, 0) END AS open_count
+                FROM needs_need n LEFT JOIN counts c ON c.need_id = n.id
+                WHERE n.status = 'active'
+                  AND NOT ({PARTIAL_NEED.format(n="n")}
+                           AND coalesce(c.held, 0) >= {NEED_UNITS.format(n="n")})),
+            listed AS (SELECT need_id, open_count FROM {NEEDS_WITH_ROOM})
+            SELECT cardinality(ids), matching_needs_with_room_refresh(ids)
+            FROM (SELECT ARRAY(
+                SELECT id FROM ((SELECT * FROM expected EXCEPT SELECT * FROM listed)
+                                UNION (SELECT * FROM listed EXCEPT SELECT * FROM expected))
+                     AS drifted(id, open_count))
+                AS ids) AS drifted
+            """
+        )
+        return cursor.fetchone()[0]
 
 
 # The open offers of a full pass (``open_offers_snapshot``): what the probes read from an offer.
@@ -471,8 +536,12 @@ def offers_for_needs(
     if id_range is not None:
         need_filter += " AND n.id >= %(low)s AND n.id < %(high)s"
         params["low"], params["high"] = id_range
+    offers, k = f"{offers_table} o", "o"
     if full_offer_ids is None:
         offer_has_room = _OFFER_HAS_ROOM
+        # Walk only the offers with a unit free (``OFFERS_WITH_ROOM``), each read from its own
+        # row for the rules: the walk no longer passes every full offer within reach.
+        offers, k = f"{OFFERS_WITH_ROOM} r JOIN offers_offer o ON o.id = r.offer_id", "r"
     elif len(full_offer_ids):
         offer_has_room = "o.id <> ALL(%(full_offer_ids)s)"
         params["full_offer_ids"] = list(full_offer_ids)
@@ -486,10 +555,13 @@ def offers_for_needs(
         "offer_has_room": offer_has_room,
         "need_has_room": _NEED_HAS_ROOM,
         "fits_units": _FITS_UNITS,
-        "offers": offers_table,
+        "offers": offers,
+        "k": k,
     }
-    spatial = _OFFERS_FOR_NEEDS.format(index_conditions=_REACH_BOXES, reach=_REACH, **common)
-    remote = _OFFERS_FOR_NEEDS.format(index_conditions="o.remote", reach="TRUE", **common)
+    spatial = _OFFERS_FOR_NEEDS.format(
+        index_conditions=_REACH_BOXES.format(k=k), reach=_REACH, **common
+    )
+    remote = _OFFERS_FOR_NEEDS.format(index_conditions=f"{k}.remote", reach="TRUE", **common)
     one_need = need_ids is not None and id_range is None
     with _probing(prepared=one_need, configured=configured) as cursor:
         # Both probes in one statement (one round trip); a remote pair within reach comes twice.
@@ -524,9 +596,10 @@ def needs_for_offer(
         "pair_rules": _PAIR_RULES,
         "need_has_room": _NEED_HAS_ROOM,
         "fits_units": _FITS_UNITS,
+        "needs_with_room": NEEDS_WITH_ROOM,
     }
     spatial = _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common)
-    remote = _NEEDS_FOR_OFFER.format(reach="n.remote", **common) + " AND o.remote"
+    remote = _NEEDS_FOR_OFFER.format(reach="r.remote", **common) + " AND o.remote"
     with _probing(prepared=True, configured=configured) as cursor:
         # Both probes in one statement (one round trip); a remote pair within reach comes twice.
         return _columns(cursor, f"({spatial}) UNION ALL ({remote})", params).unique()

@@ -811,6 +811,10 @@ def _full_pass(
         with transaction.atomic():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
+            repaired = candidate_sql.offers_with_room_repair()
+            repaired += candidate_sql.needs_with_room_repair()
+            if repaired:
+                logger.info("matching: %d posts with room were out of date, mended", repaired)
             used = _offer_slots_used()
             full_offers = [offer_id for offer_id, slots in used.slots.items() if slots <= 0]
             # The others in use have less than their capacity free: the probes check that a
