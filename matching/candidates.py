@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import psycopg
@@ -272,6 +273,7 @@ _REACH_BOXES = (
 _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
 FROM offers_offer o
+CROSS JOIN LATERAL ({offer_room}) room
 CROSS JOIN LATERAL (
     SELECT p.need_id, p.distance_m
     FROM unnest(ARRAY[o.category_id]
@@ -315,60 +317,78 @@ OFFERS_WITH_ROOM = "matching_offer_with_room"
 NEEDS_WITH_ROOM = "matching_need_with_room"
 
 
-def offers_with_room_repair() -> int:
-    """Bring ``OFFERS_WITH_ROOM`` back to exactly the active offers with a unit free; returns
-    how many offers were listed or unlisted. Its triggers keep it, but two transactions
-    changing one offer's matches at once can leave it out (migration 0016); the full pass calls
-    this, about 0.6 s at 10^5 x 10^5."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH held AS (
-                SELECT offer_id, sum(units) AS units FROM matching_match
-                WHERE status IN ({_HOLDING}) GROUP BY offer_id),
-            with_room AS (
-                SELECT o.id FROM offers_offer o LEFT JOIN held h ON h.offer_id = o.id
-                WHERE o.status = 'active' AND o.capacity > coalesce(h.units, 0))
-            SELECT cardinality(ids), matching_offers_with_room_refresh(ids)
-            FROM (SELECT ARRAY(
-                (SELECT id FROM with_room EXCEPT SELECT offer_id FROM {OFFERS_WITH_ROOM})
-                UNION ALL
-                (SELECT offer_id FROM {OFFERS_WITH_ROOM} EXCEPT SELECT id FROM with_room)) AS ids
-            ) AS drifted
-            """
-        )
+# Statements of ``rooms_sync``: what the tables should hold, from one hash aggregate of the
+# holding matches each, then the rows to drop, change and add.
+_SYNC_OFFERS = f"""
+WITH held AS (
+    SELECT offer_id, sum(units) AS units FROM matching_match
+    WHERE status IN ({_HOLDING}) GROUP BY offer_id),
+expected AS (
+    SELECT o.id, o.category_root_id, o.location_3035, o.radius_km, o.remote, o.match_keys
+    FROM offers_offer o LEFT JOIN held h ON h.offer_id = o.id
+    WHERE o.status = 'active' AND o.capacity > coalesce(h.units, 0)),
+gone AS (
+    DELETE FROM {OFFERS_WITH_ROOM} r
+    WHERE NOT EXISTS (SELECT 1 FROM expected e WHERE e.id = r.offer_id) RETURNING 1),
+added AS (
+    INSERT INTO {OFFERS_WITH_ROOM}
+        (offer_id, category_root_id, location_3035, radius_km, remote, match_keys)
+    SELECT * FROM expected e
+    WHERE NOT EXISTS (SELECT 1 FROM {OFFERS_WITH_ROOM} r WHERE r.offer_id = e.id)
+    ON CONFLICT (offer_id) DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM added)
+"""
+_SYNC_NEEDS = f"""
+WITH counts AS (
+    SELECT need_id, count(*) AS holding,
+           count(*) FILTER (WHERE status = '{MatchStatus.PROPOSED}') AS proposed,
+           coalesce(sum(units) FILTER (WHERE status <> '{MatchStatus.PROPOSED}'), 0) AS held
+    FROM matching_match WHERE status IN ({_HOLDING}) GROUP BY need_id),
+expected AS (
+    SELECT n.id, n.category_id, n.location_3035, n.radius_km, n.remote, n.match_keys,
+           (CASE WHEN {PARTIAL_NEED.format(n="n")} THEN coalesce(c.proposed, 0)
+                 ELSE coalesce(c.holding, 0) END)::int AS open_count
+    FROM needs_need n LEFT JOIN counts c ON c.need_id = n.id
+    WHERE n.status = 'active'
+      AND NOT ({PARTIAL_NEED.format(n="n")} AND coalesce(c.held, 0) >= {NEED_UNITS.format(n="n")})),
+gone AS (
+    DELETE FROM {NEEDS_WITH_ROOM} r
+    WHERE NOT EXISTS (SELECT 1 FROM expected e WHERE e.id = r.need_id) RETURNING 1),
+changed AS (
+    UPDATE {NEEDS_WITH_ROOM} r SET open_count = e.open_count FROM expected e
+    WHERE e.id = r.need_id AND e.open_count <> r.open_count RETURNING 1),
+added AS (
+    INSERT INTO {NEEDS_WITH_ROOM}
+        (need_id, category_id, location_3035, radius_km, remote, match_keys, open_count)
+    SELECT * FROM expected e
+    WHERE NOT EXISTS (SELECT 1 FROM {NEEDS_WITH_ROOM} r WHERE r.need_id = e.id)
+    ON CONFLICT (need_id) DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM added)
+"""
+
+
+def rooms_sync() -> list[Callable[[], int]]:
+    """Two statements that bring ``OFFERS_WITH_ROOM`` and ``NEEDS_WITH_ROOM`` up to date with
+    the matches, set-based, each on its own (a full pass runs them side by side on its workers);
+    each returns how many rows it dropped, changed or added.
+
+    A full pass calls this after writing its proposals, which its triggers skip (a refresh per
+    post cost a pass at 10^5 x 10^5 about 5 s). Until then the tables list too much, never too
+    little: the pass only takes room, and the probes check room on each post's own row. It also
+    mends what a race between two transactions on one post's matches can leave (migration
+    0016). A post's columns are kept by the triggers on the posts, which nothing skips."""
+    return [partial(_sync, _SYNC_OFFERS), partial(_sync, _SYNC_NEEDS)]
+
+
+def _sync(sql: str) -> int:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
         return cursor.fetchone()[0]
 
 
-def needs_with_room_repair() -> int:
-    """The same for ``NEEDS_WITH_ROOM`` (migration 0017): every active need not covered yet, with
-    the count of its matches that ``_NEED_HAS_ROOM`` compares with ``per_need``."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH counts AS (
-                SELECT need_id, count(*) AS holding,
-                       count(*) FILTER (WHERE status = '{MatchStatus.PROPOSED}') AS proposed,
-                       coalesce(sum(units) FILTER (
-                           WHERE status <> '{MatchStatus.PROPOSED}'), 0) AS held
-                FROM matching_match WHERE status IN ({_HOLDING}) GROUP BY need_id),
-            expected AS (
-                SELECT n.id, CASE WHEN {PARTIAL_NEED.format(n="n")} THEN coalesce(c.proposed, 0)
-                                  ELSE coalesce(c.holding, 0) END AS open_count
-                FROM needs_need n LEFT JOIN counts c ON c.need_id = n.id
-                WHERE n.status = 'active'
-                  AND NOT ({PARTIAL_NEED.format(n="n")}
-                           AND coalesce(c.held, 0) >= {NEED_UNITS.format(n="n")})),
-            listed AS (SELECT need_id, open_count FROM {NEEDS_WITH_ROOM})
-            SELECT cardinality(ids), matching_needs_with_room_refresh(ids)
-            FROM (SELECT ARRAY(
-                SELECT id FROM ((SELECT * FROM expected EXCEPT SELECT * FROM listed)
-                                UNION (SELECT * FROM listed EXCEPT SELECT * FROM expected))
-                     AS drifted(id, open_count))
-                AS ids) AS drifted
-            """
-        )
-        return cursor.fetchone()[0]
+# What a full pass's transactions that write proposals set first: the triggers of migrations
+# 0016 and 0017 leave the tables to ``rooms_sync``.
+BULK_WRITES = "SELECT set_config('pomoc.matching_bulk', 'on', true)"
 
 
 # The open offers of a full pass (``open_offers_snapshot``): what the probes read from an offer.
@@ -434,12 +454,18 @@ def preparing_cursor() -> Iterator[psycopg.Cursor]:
     server, so that ``execute(..., prepare=True)`` prepares a statement once per connection:
     for the large statements of an incremental pass, whose planning costs more than their run.
     Django's query log does not see its statements."""
+    with psycopg.Cursor(preparing_connection()) as cursor:
+        yield cursor
+
+
+def preparing_connection() -> psycopg.Connection:
+    """Django's psycopg connection, where ``prepare=True`` prepares a statement (see
+    ``preparing_cursor``)."""
     connection.ensure_connection()
     server_side = connection.connection
     if server_side.prepare_threshold is None:
         server_side.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    with psycopg.Cursor(server_side) as cursor:
-        yield cursor
+    return server_side
 
 
 # What the probes need of their transaction (see ``_probing``): thousands of tiny index probes,
@@ -568,19 +594,25 @@ def offers_for_needs(
         return _columns(cursor, f"({spatial}) UNION ALL ({remote} AND n.remote)", params).unique()
 
 
+# The offer's free units, read once per probe (its own capacity less what its open and held
+# matches take), for ``room.units`` in the probe of one offer.
+_ROOM_OF_OFFER = f"""
+    SELECT o.capacity - coalesce(sum(m.units), 0) AS units
+    FROM matching_match m WHERE m.offer_id = o.id AND m.status IN ({_HOLDING})
+"""
+
+
 def needs_for_offer(
     *,
     today: dt.date,
     offer_id: int,
     limit: int,
     per_need: int,
-    offer_room: Mapping[int, int] | None = None,
     configured: bool = False,
 ) -> Candidates:
     """Up to ``limit`` nearest eligible needs (and as many remote ones) for one offer, of its
-    category and, for a general category, its subcategories.
+    category and, for a general category, its subcategories, that fit what the offer has left.
 
-    ``offer_room``: the offer's free units if it is in use (else it has its whole capacity).
     ``configured``: see ``_probing``.
     """
     params: dict[str, object] = {
@@ -588,14 +620,14 @@ def needs_for_offer(
         "offer_id": offer_id,
         "limit": limit,
         "per_need": per_need,
-        "offer_room": room_json(offer_room),
     }
     common = {
         "offer_valid": _valid("o"),
         "need_valid": _valid("n"),
         "pair_rules": _PAIR_RULES,
         "need_has_room": _NEED_HAS_ROOM,
-        "fits_units": _FITS_UNITS,
+        "offer_room": _ROOM_OF_OFFER,
+        "fits_units": f"room.units >= {_NEED_TAKES}",
         "needs_with_room": NEEDS_WITH_ROOM,
     }
     spatial = _NEEDS_FOR_OFFER.format(reach=_REACH_NEED_SIDE, **common)

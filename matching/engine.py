@@ -25,6 +25,7 @@ from functools import partial
 from typing import Generic, TypeVar
 
 import numpy as np
+import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -109,12 +110,14 @@ def _run_together(reads: Sequence[_Read]) -> list[object]:
     """The reads' results, their statements sent together and answered in one round trip
     (psycopg's pipeline mode) in the caller's transaction. For the few posts of an incremental
     pass each read took about as long to reach the server and back as to run."""
-    connection.ensure_connection()
-    with connection.connection.pipeline():
-        cursors = [connection.cursor() for _ in reads]
+    server = candidate_sql.preparing_connection()
+    with server.pipeline():
+        cursors = [psycopg.Cursor(server) for _ in reads]
         try:
+            # Prepared once per connection, like the probes: planning these took about as long
+            # as running them.
             for cursor, read in zip(cursors, reads, strict=True):
-                cursor.execute(read.sql, read.params)
+                cursor.execute(read.sql, _plain(read.params), prepare=True)
             rows = [cursor.fetchall() for cursor in cursors]
         finally:
             for cursor in cursors:
@@ -808,13 +811,12 @@ def _full_pass(
     today = timezone.localdate()
     probe = partial(_chunk_candidates, today=today, full_offers=[], offer_room={})
     with Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
-        with transaction.atomic():
+        # Its withdrawals, like its proposals, reach the posts with room at the end of the
+        # pass (``rooms_sync``): mostly expiries, as closing or pausing a post withdraws its
+        # proposals at once (its incremental pass).
+        with _bulk_writes():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
-            repaired = candidate_sql.offers_with_room_repair()
-            repaired += candidate_sql.needs_with_room_repair()
-            if repaired:
-                logger.info("matching: %d posts with room were out of date, mended", repaired)
             used = _offer_slots_used()
             full_offers = [offer_id for offer_id, slots in used.slots.items() if slots <= 0]
             # The others in use have less than their capacity free: the probes check that a
@@ -866,11 +868,27 @@ def _full_pass(
             pool=pool,
             save=None if dry_run else partial(_insert_atomic, run_id=result.run_id),
         )
+        # The posts with room as the proposals left them (the inserts skipped the triggers).
+        synced = sum(pool.map(candidate_sql.rooms_sync()))
+        logger.info("matching: %d rows of the posts with room brought up to date", synced)
 
 
 def _insert_atomic(chosen: ScoredPairs, units: np.ndarray, *, run_id: int | None) -> int:
-    with transaction.atomic():
+    with _bulk_writes():
         return _insert(chosen, units, run_id=run_id)
+
+
+@contextmanager
+def _bulk_writes() -> Iterator[None]:
+    """A transaction whose writes to matches skip the per-post triggers of the posts with room
+    (``candidates.BULK_WRITES``), when it is the pass's own: in a caller's transaction (a test,
+    a dry run) the setting would outlive the pass, so the triggers run there."""
+    own = not connection.in_atomic_block
+    with transaction.atomic():
+        if own:
+            with connection.cursor() as cursor:
+                cursor.execute(candidate_sql.BULK_WRITES)
+        yield
 
 
 def _chunk_candidates(
@@ -1034,16 +1052,12 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
     now = timezone.now()
     today = timezone.localdate()
     result.withdrawn = withdraw_stale(today=today, offer_id=offer_id, need_id=need_id)
-    used = None
     if offer_id is not None:
-        # The offer's free units, read once: the probe keeps only needs that fit them.
-        used = _offer_slots_used([offer_id])
         found = candidate_sql.needs_for_offer(
             today=today,
             offer_id=offer_id,
             limit=settings.POMOC_MATCHING_CANDIDATES * settings.POMOC_MATCHING_PER_OFFER,
             per_need=settings.POMOC_MATCHING_PER_NEED,
-            offer_room=used.room,
             configured=True,
         )
     else:
@@ -1056,9 +1070,7 @@ def _incremental(result: PassResult, *, offer_id: int | None, need_id: int | Non
             per_offer=settings.POMOC_MATCHING_PER_OFFER,
             configured=True,
         )
-    result.proposed = _propose(
-        result, found, now=now, offers_used=used, save=partial(_insert, run_id=result.run_id)
-    )
+    result.proposed = _propose(result, found, now=now, save=partial(_insert, run_id=result.run_id))
 
 
 def proposal_counts() -> dict[str, int]:

@@ -85,6 +85,11 @@ END $$;
 CREATE FUNCTION matching_match_offers_with_room() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+    -- A full pass writes its proposals in bulk and brings the table up to date at its end,
+    -- set-based (``candidates.rooms_sync``): per-post refreshes cost it seconds.
+    IF current_setting('pomoc.matching_bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM matching_offers_with_room_refresh(ARRAY(SELECT DISTINCT offer_id FROM new_rows));
     ELSIF TG_OP = 'DELETE' THEN

@@ -3,11 +3,13 @@ yet covered, in a narrow table with their open match count in the index, the mir
 migration 0016 on the other side.
 
 Why: in a steady state most needs already have their ``POMOC_MATCHING_PER_NEED`` proposals,
-and the offer's nearest-first walk read each of them and counted its matches before skipping
-it: a general offer probing its seven subcategories walked 886 needs (22 ms). Here the count
-is a key of the index, so ``open_count < per_need`` is checked inside the index, and a
-subtree of needs that all have their proposals is skipped whole. The count is stored rather
-than a "has room" flag because ``per_need`` is a setting the database does not know.
+and the offer's nearest-first walk read each of them from ``needs_need`` and counted its
+matches before skipping it: a general offer probing its seven subcategories walked 886 needs
+(22 ms). Here each step reads a narrow row with the count instead. The count is stored rather
+than a "has room" flag because ``per_need`` is a setting the database does not know; it is not
+a key of the index because a full pass changes it for most needs: a change of an indexed
+column rewrites the row's index entries (1.2 s for 70 000 needs at 10^5), where an update of
+the row alone, with room left on its page for it (``fillfactor``), is a HOT update (0.1 s).
 
 ``open_count`` is what ``candidates._NEED_HAS_ROOM`` compares with ``per_need``: the open
 proposals of a need several offers may fill (material aid), every open or held match of any
@@ -31,11 +33,11 @@ CREATE TABLE matching_need_with_room (
     remote boolean NOT NULL,
     match_keys int[] NOT NULL,
     open_count int NOT NULL
-);
+) WITH (fillfactor = 50);
 CREATE INDEX matching_need_with_room_match ON matching_need_with_room USING gist (category_id,
-    open_count, location_3035, match_keys gist__intbig_ops(siglen = 64));
+    location_3035, match_keys gist__intbig_ops(siglen = 64));
 CREATE INDEX matching_need_with_room_remote ON matching_need_with_room USING gist (category_id,
-    open_count, location_3035, match_keys gist__intbig_ops(siglen = 64)) WHERE remote;
+    location_3035, match_keys gist__intbig_ops(siglen = 64)) WHERE remote;
 """
 
 # The needs among ``ids`` as they stand: their row, or none.
@@ -82,6 +84,11 @@ END $$;
 CREATE FUNCTION matching_match_needs_with_room() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+    -- A full pass writes its proposals in bulk and brings the table up to date at its end,
+    -- set-based (``candidates.rooms_sync``): per-post refreshes cost it seconds.
+    IF current_setting('pomoc.matching_bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM matching_needs_with_room_refresh(ARRAY(SELECT DISTINCT need_id FROM new_rows));
     ELSIF TG_OP = 'DELETE' THEN

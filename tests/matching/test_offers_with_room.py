@@ -5,12 +5,16 @@ again, whatever gave it back, and is not found while it has none."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from matching import engine
 from matching.lifecycle import match_approve, match_reject
 from matching.models import Match, MatchStatus
+from needs.models import Need
 from needs.services import need_update
 from offers.services import offer_set_status, offer_update
 from posts.models import PostStatus
@@ -90,9 +94,8 @@ def test_an_offer_with_room_lost_from_the_list_is_mended_by_the_next_full_pass()
     offer = OfferFactory(capacity=3)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM matching_offer_with_room WHERE offer_id = %s", [offer.pk])
-    assert offers_for_new_need() == set()
 
-    engine.full_pass()
+    engine.full_pass()  # nothing to propose: no trigger lists the offer again, the pass does
 
     assert offers_for_new_need() == {offer.pk}
 
@@ -177,8 +180,38 @@ def test_a_need_lost_from_the_list_is_mended_by_the_next_full_pass():
     need = NeedFactory()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM matching_need_with_room WHERE need_id = %s", [need.pk])
-    assert needs_for_new_offer(capacity=5) == set()
+
+    engine.full_pass()  # nothing to propose: no trigger lists the need again, the pass does
+
+    assert needs_for_new_offer(capacity=5) == {need.pk}
+
+
+# The full pass, in transactions of its own, writes past the triggers and brings the lists up
+# to date at its end (``candidates.rooms_sync``).
+
+
+@pytest.mark.usefixtures("seeded_categories")
+def test_an_offer_freed_by_the_full_pass_is_found_by_the_next_new_need():
+    # An offer whose only proposal the pass withdrew (the need expired) has room again.
+    offer = OfferFactory(capacity=1)
+    need = NeedFactory()
+    engine.incremental_pass(need_id=need.pk)
+    assert Match.objects.filter(offer=offer, need=need).exists()
+    Need.objects.filter(pk=need.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+
+    result = engine.full_pass()
+
+    assert result.expired == 1 and result.withdrawn == 1
+    assert offers_for_new_need() == {offer.pk}
+
+
+@pytest.mark.usefixtures("seeded_categories")
+def test_a_need_given_its_proposals_by_the_full_pass_is_not_offered_more(settings):
+    settings.POMOC_MATCHING_PER_NEED = 1
+    need = NeedFactory()
+    OfferFactory(capacity=5)
 
     engine.full_pass()
 
-    assert needs_for_new_offer(capacity=5) == {need.pk}
+    assert Match.objects.filter(need=need, status=MatchStatus.PROPOSED).count() == 1
+    assert needs_for_new_offer(capacity=5) == set()
