@@ -9,6 +9,11 @@ the probe reads little more than the ``limit`` offers it returns, nearest first.
 a second probe on the index of active remote offers. ``distance_lte`` or ``ORDER BY
 ST_Distance`` would scan.
 
+The probes of one post (an incremental pass) walk narrow tables of the posts that can still
+take a match, kept by triggers (migrations 0016 and 0017) and brought up to date by each full
+pass (``rooms_sync``): a new need walks only the offers with a unit free, a new offer skips the
+needs that have their proposals, where both used to walk past every full post within reach.
+
 The rules, all in the WHERE clause:
 - both active, valid on ``today`` and not hidden by a moderator; the offer not full (its id
   is not in ``full_offer_ids``);
@@ -266,10 +271,12 @@ _REACH_BOXES = (
 )
 
 # One offer's probe of each category it serves (its own and, for a general category, its
-# subcategories: categories have two levels, so a subcategory has none), on the needs' index of
-# migration 0015, whose keys drop needs of that category in no language the offer speaks
-# (``n.match_keys && o.match_keys``: implied by the category and language rules below, which
-# stay exact).
+# subcategories: categories have two levels, so a subcategory has none), on the index of the
+# needs not yet covered (``NEEDS_WITH_ROOM``, migration 0017, keyed like the needs' own index of
+# migration 0015), whose keys drop needs of that category in no language the offer speaks
+# (``r.match_keys && o.match_keys``: implied by the category and language rules below, which
+# stay exact); a need that has its proposals is skipped on its narrow row (``open_count``),
+# before its own row is read. ``room``: the offer's free units, read once.
 _NEEDS_FOR_OFFER = """
 SELECT c.need_id, o.id, c.distance_m
 FROM offers_offer o
@@ -312,13 +319,13 @@ _REACH_NEED_SIDE = (
 # The active offers with a unit of capacity free, kept by PostgreSQL (migration 0016), with the
 # index columns of ``offers_offer``: what the probe of one need walks.
 OFFERS_WITH_ROOM = "matching_offer_with_room"
-# The active needs not covered yet, with their open match count in the index (migration 0017):
+# The active needs not covered yet, with their count of open matches (migration 0017):
 # what the probe of one offer walks.
 NEEDS_WITH_ROOM = "matching_need_with_room"
 
 
 # Statements of ``rooms_sync``: what the tables should hold, from one hash aggregate of the
-# holding matches each, then the rows to drop, change and add.
+# holding matches each, then the rows to drop, change (any column: see ``rooms_sync``) and add.
 _SYNC_OFFERS = f"""
 WITH held AS (
     SELECT offer_id, sum(units) AS units FROM matching_match
@@ -330,13 +337,23 @@ expected AS (
 gone AS (
     DELETE FROM {OFFERS_WITH_ROOM} r
     WHERE NOT EXISTS (SELECT 1 FROM expected e WHERE e.id = r.offer_id) RETURNING 1),
+changed AS (
+    UPDATE {OFFERS_WITH_ROOM} r
+    SET category_root_id = e.category_root_id, location_3035 = e.location_3035,
+        radius_km = e.radius_km, remote = e.remote, match_keys = e.match_keys
+    FROM expected e
+    WHERE e.id = r.offer_id
+      AND (r.category_root_id, r.location_3035, r.radius_km, r.remote, r.match_keys)
+          IS DISTINCT FROM (e.category_root_id, e.location_3035, e.radius_km, e.remote,
+                            e.match_keys)
+    RETURNING 1),
 added AS (
     INSERT INTO {OFFERS_WITH_ROOM}
         (offer_id, category_root_id, location_3035, radius_km, remote, match_keys)
     SELECT * FROM expected e
     WHERE NOT EXISTS (SELECT 1 FROM {OFFERS_WITH_ROOM} r WHERE r.offer_id = e.id)
     ON CONFLICT (offer_id) DO NOTHING RETURNING 1)
-SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM added)
+SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM changed) + (SELECT count(*) FROM added)
 """
 _SYNC_NEEDS = f"""
 WITH counts AS (
@@ -355,8 +372,15 @@ gone AS (
     DELETE FROM {NEEDS_WITH_ROOM} r
     WHERE NOT EXISTS (SELECT 1 FROM expected e WHERE e.id = r.need_id) RETURNING 1),
 changed AS (
-    UPDATE {NEEDS_WITH_ROOM} r SET open_count = e.open_count FROM expected e
-    WHERE e.id = r.need_id AND e.open_count <> r.open_count RETURNING 1),
+    UPDATE {NEEDS_WITH_ROOM} r
+    SET category_id = e.category_id, location_3035 = e.location_3035, radius_km = e.radius_km,
+        remote = e.remote, match_keys = e.match_keys, open_count = e.open_count
+    FROM expected e
+    WHERE e.id = r.need_id
+      AND (r.category_id, r.location_3035, r.radius_km, r.remote, r.match_keys, r.open_count)
+          IS DISTINCT FROM (e.category_id, e.location_3035, e.radius_km, e.remote,
+                            e.match_keys, e.open_count)
+    RETURNING 1),
 added AS (
     INSERT INTO {NEEDS_WITH_ROOM}
         (need_id, category_id, location_3035, radius_km, remote, match_keys, open_count)
@@ -369,19 +393,27 @@ SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM changed) + (SELECT co
 
 def rooms_sync() -> list[Callable[[], int]]:
     """Two statements that bring ``OFFERS_WITH_ROOM`` and ``NEEDS_WITH_ROOM`` up to date with
-    the matches, set-based, each on its own (a full pass runs them side by side on its workers);
-    each returns how many rows it dropped, changed or added.
+    the posts and their matches, set-based, each on its own (a full pass runs them side by side
+    on its workers); each returns how many rows it dropped, changed or added.
 
     A full pass calls this after writing its proposals, which its triggers skip (a refresh per
     post cost a pass at 10^5 x 10^5 about 5 s). Until then the tables list too much, never too
-    little: the pass only takes room, and the probes check room on each post's own row. It also
-    mends what a race between two transactions on one post's matches can leave (migration
-    0016). A post's columns are kept by the triggers on the posts, which nothing skips."""
-    return [partial(_sync, _SYNC_OFFERS), partial(_sync, _SYNC_NEEDS)]
+    little: those writes only take room, and the probes check room on each post's own row. It
+    also mends what a race between two transactions can leave: two changing one post's matches
+    at once (migration 0016), or one moving a post while another changes its matches, whose
+    refresh may write the post's old columns back."""
+    return [
+        partial(_sync, OFFERS_WITH_ROOM, _SYNC_OFFERS),
+        partial(_sync, NEEDS_WITH_ROOM, _SYNC_NEEDS),
+    ]
 
 
-def _sync(sql: str) -> int:
+def _sync(table: str, sql: str) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
+        # Writers (the triggers of passes and coordinators' decisions) wait the half second
+        # this takes; readers (the probes) do not. Without it, a change committed while the
+        # statement runs would be overwritten from the statement's older snapshot.
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(sql)
         return cursor.fetchone()[0]
 

@@ -811,10 +811,9 @@ def _full_pass(
     today = timezone.localdate()
     probe = partial(_chunk_candidates, today=today, full_offers=[], offer_room={})
     with Workers(workers, warm_up=partial(probe, (0, 0))) as pool:
-        # Its withdrawals, like its proposals, reach the posts with room at the end of the
-        # pass (``rooms_sync``): mostly expiries, as closing or pausing a post withdraws its
-        # proposals at once (its incremental pass).
-        with _bulk_writes():
+        # Withdrawals free room: the triggers list the posts they free at once (one set-based
+        # refresh for the statement), so that no incremental pass misses them meanwhile.
+        with transaction.atomic():
             result.expired = posts_expire(Offer, today=today) + posts_expire(Need, today=today)
             result.withdrawn = withdraw_stale(today=today)
             used = _offer_slots_used()

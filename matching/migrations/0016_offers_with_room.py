@@ -16,12 +16,18 @@ statement touched (``matching_offers_with_room_refresh``). The probe still check
 capacity included, on the offer's own row: an offer listed here that filled up meanwhile
 is rejected exactly as before, so the table only has to list every offer with room.
 
+The full pass is the exception: its transactions set ``pomoc.matching_bulk``, the triggers on
+matches skip them (a refresh per post cost a pass at 10^5 about 5 s), and the pass brings the
+table up to date set-based at its end (``candidates.rooms_sync``). Until then the table lists
+too much, never too little: the pass's own writes only take room, save its withdrawals (mostly
+of expired posts, as closing or pausing a post withdraws its proposals at once).
+
 Concurrency: two transactions that change the same offer's matches at the same moment may each
 recompute it without the other's change. One that frees a unit while the other takes one can so
-leave an offer with room out of the table, and a new need would not find it until the next full
-pass, which puts back every offer with room it finds missing (``engine._full_pass``). Locking
-the offer's row in the trigger would close the gap, at the price of deadlocks between a full
-pass's inserts and single passes.
+leave an offer with room out of the table, and a new need would not find it until the end of
+the next full pass, which lists every offer with room it finds missing. Locking the offer's row
+in the trigger would close the gap, at the price of deadlocks between a full pass's inserts and
+single passes.
 
 Holding statuses and "active" are written out here as ``matching.models`` had them; changing
 them needs a migration that redefines the function.

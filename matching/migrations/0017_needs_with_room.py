@@ -1,5 +1,5 @@
 """The needs a new offer's probe walks (``candidates.needs_for_offer``): the active needs not
-yet covered, in a narrow table with their open match count in the index, the mirror of
+yet covered, in a narrow table with their count of open matches, the mirror of
 migration 0016 on the other side.
 
 Why: in a steady state most needs already have their ``POMOC_MATCHING_PER_NEED`` proposals,
@@ -15,8 +15,9 @@ the row alone, with room left on its page for it (``fillfactor``), is a HOT upda
 proposals of a need several offers may fill (material aid), every open or held match of any
 other. A material-aid need whose held matches cover its quantity is left out, as is every need
 that is not active. As in migration 0016, the probe still checks every rule on the need's own
-row, triggers keep the table, a race between two transactions on one need's matches can leave
-it stale, and the full pass mends it.
+row, triggers keep the table (the full pass's writes excepted: it brings the table up to date
+at its end), a race between two transactions on one need's matches can leave it stale, and the
+full pass mends it.
 """
 
 from django.db import migrations

@@ -16,6 +16,7 @@ from matching.lifecycle import match_approve, match_reject
 from matching.models import Match, MatchStatus
 from needs.models import Need
 from needs.services import need_update
+from offers.models import Offer
 from offers.services import offer_set_status, offer_update
 from posts.models import PostStatus
 from tests.factories import BRNO, NeedFactory, OfferFactory, category
@@ -215,3 +216,46 @@ def test_a_need_given_its_proposals_by_the_full_pass_is_not_offered_more(setting
 
     assert Match.objects.filter(need=need, status=MatchStatus.PROPOSED).count() == 1
     assert needs_for_new_offer(capacity=5) == set()
+
+
+@pytest.mark.usefixtures("seeded_categories")
+def test_a_need_freed_by_the_full_pass_is_found_by_the_next_new_offer(settings):
+    settings.POMOC_MATCHING_PER_NEED = 1
+    need = NeedFactory()
+    offer = OfferFactory(capacity=1)
+    engine.incremental_pass(offer_id=offer.pk)
+    assert Match.objects.filter(offer=offer, need=need).exists()
+    Offer.objects.filter(pk=offer.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+
+    engine.full_pass()
+
+    assert needs_for_new_offer() == {need.pk}
+
+
+@pytest.mark.usefixtures("seeded_categories")
+def test_after_a_full_pass_a_rejected_proposal_frees_its_offer_at_once(platform_coordinator):
+    offer = OfferFactory(capacity=1)
+    need = NeedFactory()
+    engine.full_pass()
+    match = Match.objects.get(offer=offer, need=need)
+
+    match_reject(match, actor=platform_coordinator, reason="The family found a flat.")
+
+    assert offers_for_new_need() == {offer.pk}
+
+
+def test_an_offer_listed_where_it_no_longer_is_is_mended_by_the_next_full_pass():
+    # What a refresh racing a move of the offer could leave: the list with its old place.
+    offer = OfferFactory(capacity=3, radius_km=10)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE matching_offer_with_room SET location_3035 = "
+            "ST_Translate(location_3035, 200000, 0) WHERE offer_id = %s",
+            [offer.pk],
+        )
+
+    engine.full_pass()  # nothing to propose
+
+    assert offers_for_new_need(radius_km=0) == {offer.pk}
